@@ -1,0 +1,95 @@
+/// Row-major UInt8 bin codes of a feature matrix, laid out for the histogram loop.
+public struct BinnedMatrix: Sendable {
+    public let rowCount: Int
+    public let featureCount: Int
+    /// `codes[row * featureCount + feature]`.
+    public var codes: [UInt8]
+    public let mappers: [BinMapper]
+    /// Start of each feature's bins in a node histogram (each feature has binCount + 1 slots).
+    public let offsets: [Int32]
+    public let totalBins: Int
+
+    /// Learns bin mappers from (a seeded sample of) `features` and bins every row.
+    public init(features: FeatureMatrix, maxBin: Int, sampleSize: Int = 200_000, seed: UInt64 = 0, threads: Int = 1) throws {
+        var mappers = [BinMapper]()
+        let n = features.rowCount
+        var sampleRows: [Int]? = nil
+        if n > sampleSize {
+            var generator = SeededGenerator(seed: seed &+ 0x5EED)
+            var rows = Array(0..<n)
+            for i in 0..<sampleSize {
+                let j = i + generator.nextIndex(n - i)
+                rows.swapAt(i, j)
+            }
+            sampleRows = Array(rows[..<sampleSize])
+        }
+        for c in 0..<features.columnCount {
+            switch features.kinds[c] {
+            case .categorical(let levels):
+                guard levels.count <= 255 else {
+                    throw LearnError(.invalidData, "categorical feature \(features.names[c]) has \(levels.count) levels; at most 255 are supported",
+                                     field: features.names[c])
+                }
+                mappers.append(.categorical(levels: max(levels.count, 1)))
+            case .numeric:
+                let column = features.column(c)
+                var sample = [Float]()
+                if let sampleRows {
+                    sample.reserveCapacity(sampleRows.count)
+                    for r in sampleRows { let v = column[column.startIndex + r]; if !v.isNaN { sample.append(v) } }
+                } else {
+                    sample.reserveCapacity(n)
+                    for v in column where !v.isNaN { sample.append(v) }
+                }
+                if let bad = sample.first(where: { $0.isInfinite }) {
+                    throw LearnError(.invalidData, "feature \(features.names[c]) holds \(bad); use NaN for missing values", field: features.names[c])
+                }
+                sample.sort()
+                mappers.append(.numeric(sortedSample: sample, maxBin: maxBin))
+            }
+        }
+        try self.init(features: features, mappers: mappers, threads: threads)
+    }
+
+    /// Bins `features` with already learned mappers (validation data).
+    public init(features: FeatureMatrix, mappers: [BinMapper], threads: Int = 1) throws {
+        guard mappers.count == features.columnCount else {
+            throw LearnError(.invalidData, "data has \(features.columnCount) features, the bins were learned on \(mappers.count)")
+        }
+        self.rowCount = features.rowCount
+        self.featureCount = features.columnCount
+        self.mappers = mappers
+        var offsets = [Int32]()
+        var total = 0
+        for m in mappers { offsets.append(Int32(total)); total += m.binCount + 1 }
+        self.offsets = offsets
+        self.totalBins = total
+        let n = rowCount, f = featureCount
+        var codes = [UInt8](repeating: 0, count: n * f)
+        codes.withUnsafeMutableBufferPointer { out in
+            features.values.withUnsafeBufferPointer { values in
+                let outBase = out.baseAddress!, valueBase = values.baseAddress!
+                let chunks = Parallel.ranges(n, parts: threads)
+                Parallel.forEach(chunks.count, threads: threads) { part in
+                    let rows = chunks[part]
+                    for c in 0..<f {
+                        let mapper = mappers[c]
+                        let column = valueBase + c * n
+                        if mapper.isCategorical {
+                            for r in rows { outBase[r * f + c] = UInt8(mapper.bin(column[r])) }
+                        } else {
+                            mapper.upperBounds.withUnsafeBufferPointer { cuts in
+                                let missing = UInt8(mapper.missingBin)
+                                for r in rows {
+                                    let x = column[r]
+                                    outBase[r * f + c] = x.isNaN ? missing : UInt8(BinMapper.upperBound(cuts, x))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        self.codes = codes
+    }
+}

@@ -1,0 +1,229 @@
+import Foundation
+
+/// How margins become predictions.
+public enum OutputTransform: String, Codable, Sendable {
+    case identity
+    case sigmoid
+    case softmax
+
+    public static func of(objective: String) -> OutputTransform {
+        switch objective {
+        case "binary:logistic": return .sigmoid
+        case "multi:softprob", "multi:softmax": return .softmax
+        default: return .identity
+        }
+    }
+
+    @inline(__always)
+    func apply(_ row: UnsafeMutablePointer<Double>, count: Int) {
+        switch self {
+        case .identity: return
+        case .sigmoid: for k in 0..<count { row[k] = 1 / (1 + exp(-row[k])) }
+        case .softmax:
+            var maxMargin = -Double.infinity
+            for k in 0..<count { maxMargin = max(maxMargin, row[k]) }
+            var sum = 0.0
+            for k in 0..<count { row[k] = exp(row[k] - maxMargin); sum += row[k] }
+            for k in 0..<count { row[k] /= sum }
+        }
+    }
+}
+
+/// A trained (or imported) tree ensemble: base margins plus the sum of its trees' leaf values, per output.
+public struct GBDTModel: Equatable, Sendable {
+    public var objective: String
+    public var outputCount: Int
+    public var baseMargins: [Double]
+    public var trees: [Tree]
+    /// Output (class) each tree adds to.
+    public var treeOutputs: [Int32]
+    public var featureNames: [String]
+    public var featureKinds: [FeatureKind]
+    /// Validation history per round (metric name -> values), kept for plots.
+    public var history: [String: [Double]]
+    public var bestIteration: Int?
+
+    /// All trees' nodes in one buffer with absolute child indices, for traversal without per-tree indirection.
+    private var forest: CompiledForest
+
+    public init(objective: String, outputCount: Int, baseMargins: [Double], trees: [Tree], treeOutputs: [Int32],
+                featureNames: [String], featureKinds: [FeatureKind], history: [String: [Double]] = [:], bestIteration: Int? = nil) {
+        self.objective = objective
+        self.outputCount = outputCount
+        self.baseMargins = baseMargins
+        self.trees = trees
+        self.treeOutputs = treeOutputs
+        self.featureNames = featureNames
+        self.featureKinds = featureKinds
+        self.history = history
+        self.bestIteration = bestIteration
+        self.forest = CompiledForest(trees: trees)
+    }
+
+    public static func == (a: GBDTModel, b: GBDTModel) -> Bool {
+        a.objective == b.objective && a.outputCount == b.outputCount && a.baseMargins == b.baseMargins && a.trees == b.trees
+            && a.treeOutputs == b.treeOutputs && a.featureNames == b.featureNames && a.featureKinds == b.featureKinds
+    }
+
+    public var transform: OutputTransform { .of(objective: objective) }
+
+    /// Predicts one row given as a buffer of features in model order, writing `outputCount` values; allocates nothing.
+    public func predict(row: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Double>) {
+        precondition(row.count >= featureNames.count && output.count >= outputCount)
+        forest.margins(row: row.baseAddress!, stride: 1, base: baseMargins, outputs: treeOutputs, into: output.baseAddress!)
+        transform.apply(output.baseAddress!, count: outputCount)
+    }
+
+    /// Convenience single-row prediction.
+    public func predict(row: [Float]) -> [Double] {
+        var out = [Double](repeating: 0, count: outputCount)
+        row.withUnsafeBufferPointer { r in out.withUnsafeMutableBufferPointer { predict(row: r, into: $0) } }
+        return out
+    }
+
+    /// Predictions for every row (row-major, `outputCount` per row); columns are matched by name.
+    public func predict(_ features: FeatureMatrix, threads: Int = 0, margins: Bool = false) throws -> [Double] {
+        let aligned = try features.aligned(to: featureNames)
+        return predictAligned(aligned, threads: threads, margins: margins)
+    }
+
+    func predictAligned(_ features: FeatureMatrix, threads: Int = 0, margins: Bool = false) -> [Double] {
+        let n = features.rowCount, k = outputCount, featureCount = featureNames.count
+        var out = [Double](repeating: 0, count: n * k)
+        let threadCount = threads > 0 ? threads : Parallel.availableCores
+        let block = 64
+        let blocks = (n + block - 1) / block
+        let chunks = Parallel.ranges(blocks, parts: n < 4096 ? 1 : threadCount)
+        let transform = margins ? OutputTransform.identity : self.transform
+        features.values.withUnsafeBufferPointer { values in
+            out.withUnsafeMutableBufferPointer { outBuffer in
+                let valueBase = values.baseAddress, outBase = outBuffer.baseAddress!
+                Parallel.forEach(chunks.count, threads: threadCount) { part in
+                    let rowBuffer = UnsafeMutablePointer<Float>.allocate(capacity: block * max(featureCount, 1))
+                    defer { rowBuffer.deallocate() }
+                    for b in chunks[part] {
+                        let start = b * block, end = min(n, start + block), count = end - start
+                        // Transpose a block of rows so each tree walk reads one row's features contiguously.
+                        for f in 0..<featureCount {
+                            let column = valueBase! + f * n + start
+                            for i in 0..<count { rowBuffer[i * featureCount + f] = column[i] }
+                        }
+                        for i in 0..<count {
+                            let target = outBase + (start + i) * k
+                            forest.margins(row: rowBuffer + i * featureCount, stride: 1, base: baseMargins, outputs: treeOutputs, into: target)
+                            transform.apply(target, count: k)
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Feature importance: split count (`weight`), mean or total gain, mean or total cover, by feature name.
+    public func featureImportance(_ type: ImportanceType = .gain) -> [(feature: String, value: Double)] {
+        var sums = [Double](repeating: 0, count: featureNames.count)
+        var counts = [Double](repeating: 0, count: featureNames.count)
+        for tree in trees {
+            for (i, node) in tree.nodes.enumerated() where !node.isLeaf {
+                let f = Int(node.feature)
+                counts[f] += 1
+                switch type {
+                case .weight: sums[f] += 1
+                case .gain, .totalGain: sums[f] += tree.gains[i]
+                case .cover, .totalCover: sums[f] += tree.covers[i]
+                }
+            }
+        }
+        return featureNames.indices.filter { counts[$0] > 0 }.map { f in
+            let value = (type == .gain || type == .cover) ? sums[f] / counts[f] : sums[f]
+            return (featureNames[f], value)
+        }.sorted { $0.value != $1.value ? $0.value > $1.value : $0.feature < $1.feature }
+    }
+
+    /// Kept rounds only up to `rounds` (used by early stopping).
+    func truncated(rounds: Int) -> GBDTModel {
+        let keep = min(trees.count, rounds * outputCount)
+        var copy = GBDTModel(objective: objective, outputCount: outputCount, baseMargins: baseMargins, trees: Array(trees[..<keep]),
+                             treeOutputs: Array(treeOutputs[..<keep]), featureNames: featureNames, featureKinds: featureKinds,
+                             history: history, bestIteration: bestIteration)
+        copy.bestIteration = rounds - 1
+        return copy
+    }
+}
+
+/// Kinds of feature importance (XGBoost's names).
+public enum ImportanceType: String, CaseIterable, Sendable {
+    case weight, gain, cover
+    case totalGain = "total_gain"
+    case totalCover = "total_cover"
+}
+
+/// Trees flattened into one node buffer for fast traversal.
+struct CompiledForest: Sendable {
+    var nodes: [Tree.Node]
+    var roots: [Int32]
+    var bits: [UInt64]
+
+    init(trees: [Tree]) {
+        nodes = []
+        roots = []
+        bits = []
+        for tree in trees {
+            let offset = Int32(nodes.count), bitOffset = Int32(bits.count)
+            roots.append(offset)
+            for var node in tree.nodes {
+                if node.left >= 0 { node.left += offset; node.right += offset }
+                if node.categoryOffset >= 0 { node.categoryOffset += bitOffset }
+                nodes.append(node)
+            }
+            bits.append(contentsOf: tree.categoryBits)
+        }
+        if bits.isEmpty { bits = [0] }
+    }
+
+    @inline(__always)
+    func margins(row: UnsafePointer<Float>, stride: Int, base: [Double], outputs: [Int32], into out: UnsafeMutablePointer<Double>) {
+        for k in 0..<base.count { out[k] = base[k] }
+        nodes.withUnsafeBufferPointer { nodeBuffer in
+            bits.withUnsafeBufferPointer { bitBuffer in
+                roots.withUnsafeBufferPointer { rootBuffer in
+                    outputs.withUnsafeBufferPointer { outputBuffer in
+                        let nodeBase = nodeBuffer.baseAddress!, bitBase = bitBuffer.baseAddress!
+                        if base.count == 1 {
+                            var sum = 0.0
+                            for t in 0..<rootBuffer.count {
+                                sum += Tree.leafValue(nodes: nodeBase + Int(rootBuffer[t]), relative: Int(rootBuffer[t]),
+                                                      bits: bitBase, row: row, stride: stride)
+                            }
+                            out[0] += sum
+                        } else {
+                            for t in 0..<rootBuffer.count {
+                                out[Int(outputBuffer[t])] += Tree.leafValue(nodes: nodeBase + Int(rootBuffer[t]), relative: Int(rootBuffer[t]),
+                                                                            bits: bitBase, row: row, stride: stride)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension FeatureMatrix {
+    /// The columns named `names`, in that order; a missing column is an error naming it.
+    public func aligned(to names: [String]) throws -> FeatureMatrix {
+        if self.names == names { return self }
+        var values = [Float]()
+        values.reserveCapacity(rowCount * names.count)
+        var kinds = [FeatureKind]()
+        for name in names {
+            guard let c = columnIndex(name) else {
+                throw LearnError(.missingFeature, "feature \(name) is missing from the input; the model needs \(names.joined(separator: ", "))", field: name)
+            }
+            values.append(contentsOf: column(c))
+            kinds.append(self.kinds[c])
+        }
+        return try FeatureMatrix(rowCount: rowCount, columnCount: names.count, values: values, names: names, kinds: kinds)
+    }
+}

@@ -1,0 +1,69 @@
+/// Builds gradient/hessian histograms (interleaved Double pairs per bin) of a set of rows, on several threads.
+final class HistogramBuilder {
+    let data: BinnedMatrix
+    let threads: Int
+    /// One private histogram per extra thread, merged in a fixed order so sums repeat exactly.
+    private let threadBuffers: [UnsafeMutablePointer<Double>]
+    /// Below this many rows one thread builds the histogram alone (merging would cost more than it saves).
+    static let parallelThreshold = 8192
+
+    init(data: BinnedMatrix, threads: Int) {
+        self.data = data
+        self.threads = max(1, threads)
+        threadBuffers = (0..<max(0, self.threads - 1)).map { _ in
+            UnsafeMutablePointer<Double>.allocate(capacity: data.totalBins * 2)
+        }
+    }
+
+    deinit {
+        for buffer in threadBuffers { buffer.deallocate() }
+    }
+
+    var width: Int { data.totalBins * 2 }
+
+    /// Fills `histogram` (width doubles) from `rows`.
+    func build(rows: UnsafeBufferPointer<Int32>, gradient: UnsafePointer<Float>, hessian: UnsafePointer<Float>,
+               into histogram: UnsafeMutablePointer<Double>) {
+        let width = self.width
+        let featureCount = data.featureCount
+        data.codes.withUnsafeBufferPointer { codes in
+            data.offsets.withUnsafeBufferPointer { offsets in
+                let codeBase = codes.baseAddress!, offsetBase = offsets.baseAddress!
+                if threads == 1 || rows.count < Self.parallelThreshold {
+                    histogram.update(repeating: 0, count: width)
+                    Self.accumulate(rows: rows, range: 0..<rows.count, codes: codeBase, featureCount: featureCount,
+                                    offsets: offsetBase, gradient: gradient, hessian: hessian, into: histogram)
+                    return
+                }
+                let chunks = Parallel.ranges(rows.count, parts: threads)
+                let bufferPointers = threadBuffers
+                Parallel.forEach(chunks.count, threads: threads) { part in
+                    let target = part == 0 ? histogram : bufferPointers[part - 1]
+                    target.update(repeating: 0, count: width)
+                    Self.accumulate(rows: rows, range: chunks[part], codes: codeBase, featureCount: featureCount,
+                                    offsets: offsetBase, gradient: gradient, hessian: hessian, into: target)
+                }
+                for part in 1..<chunks.count {
+                    let source = bufferPointers[part - 1]
+                    for i in 0..<width { histogram[i] += source[i] }
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func accumulate(rows: UnsafeBufferPointer<Int32>, range: Range<Int>, codes: UnsafePointer<UInt8>,
+                                   featureCount: Int, offsets: UnsafePointer<Int32>, gradient: UnsafePointer<Float>,
+                                   hessian: UnsafePointer<Float>, into histogram: UnsafeMutablePointer<Double>) {
+        for i in range {
+            let row = Int(rows[i])
+            let g = Double(gradient[row]), h = Double(hessian[row])
+            let rowCodes = codes + row * featureCount
+            for f in 0..<featureCount {
+                let slot = (Int(offsets[f]) + Int(rowCodes[f])) &<< 1
+                histogram[slot] += g
+                histogram[slot + 1] += h
+            }
+        }
+    }
+}

@@ -1,0 +1,245 @@
+/// How a tree grows: level by level to `max_depth`, or always splitting the leaf with the best gain.
+public enum GrowPolicy: String, Codable, Sendable {
+    case depthwise
+    case lossguide
+}
+
+/// Settings one tree needs, taken from the booster parameters.
+struct TreeSettings {
+    var finder: SplitFinder
+    var maxDepth: Int
+    var maxLeaves: Int
+    var growPolicy: GrowPolicy
+    var learningRate: Double
+    var colsampleBynode: Double
+}
+
+/// Grows one histogram tree on binned rows: partitions row indices in place and uses the subtraction trick.
+final class TreeLearner {
+    let data: BinnedMatrix
+    let builder: HistogramBuilder
+    private var indices: [Int32]
+    private var scratch: [Int32]
+    private var histogramPool: [UnsafeMutablePointer<Double>] = []
+    private var freeSlots: [Int] = []
+
+    /// A leaf still open for splitting.
+    private struct OpenLeaf {
+        var node: Int
+        var start: Int
+        var count: Int
+        var depth: Int
+        var gradient: Double
+        var hessian: Double
+        var slot: Int
+        var split: SplitCandidate
+    }
+
+    /// Rows of a finished leaf: `indices[start..<start+count]`.
+    struct LeafRows {
+        var node: Int
+        var start: Int
+        var count: Int
+    }
+
+    init(data: BinnedMatrix, threads: Int) {
+        self.data = data
+        self.builder = HistogramBuilder(data: data, threads: threads)
+        indices = [Int32](repeating: 0, count: data.rowCount)
+        scratch = [Int32](repeating: 0, count: data.rowCount)
+    }
+
+    deinit {
+        for buffer in histogramPool { buffer.deallocate() }
+    }
+
+    private func takeSlot() -> Int {
+        if let slot = freeSlots.popLast() { return slot }
+        histogramPool.append(.allocate(capacity: builder.width))
+        return histogramPool.count - 1
+    }
+
+    /// Row indices after the last `grow`, grouped by leaf.
+    func rows(of leaf: LeafRows) -> ArraySlice<Int32> { indices[leaf.start..<(leaf.start + leaf.count)] }
+
+    /// Grows a tree on `rows` (nil = all rows) using only `features`.
+    func grow(gradient: UnsafePointer<Float>, hessian: UnsafePointer<Float>, rows: [Int32]?, features: [Int],
+              settings: TreeSettings, generator: inout SeededGenerator) -> (tree: Tree, leaves: [LeafRows]) {
+        let rowCount: Int
+        if let rows {
+            rowCount = rows.count
+            indices.withUnsafeMutableBufferPointer { dst in rows.withUnsafeBufferPointer { dst.baseAddress!.update(from: $0.baseAddress!, count: rows.count) } }
+        } else {
+            rowCount = data.rowCount
+            indices.withUnsafeMutableBufferPointer { for i in 0..<rowCount { $0[i] = Int32(i) } }
+        }
+        freeSlots = Array((0..<histogramPool.count).reversed())
+        var tree = Tree()
+        var finished: [LeafRows] = []
+        var leafTotals: [Int: (Double, Double)] = [:]
+
+        var rootG = 0.0, rootH = 0.0
+        indices.withUnsafeBufferPointer { idx in
+            for i in 0..<rowCount {
+                let r = Int(idx[i])
+                rootG += Double(gradient[r])
+                rootH += Double(hessian[r])
+            }
+        }
+        tree.covers[0] = rootH
+        leafTotals[0] = (rootG, rootH)
+
+        func canSplit(depth: Int, count: Int) -> Bool {
+            (settings.maxDepth <= 0 || depth < settings.maxDepth) && count >= 2
+        }
+
+        func findSplit(slot: Int, g: Double, h: Double, count: Int) -> SplitCandidate {
+            var best = SplitCandidate()
+            var candidates = features
+            if settings.colsampleBynode < 1 {
+                generator.shuffle(&candidates)
+                candidates = Array(candidates[..<max(1, Int((Double(candidates.count) * settings.colsampleBynode).rounded()))]).sorted()
+            }
+            let histogram = histogramPool[slot]
+            for f in candidates {
+                settings.finder.evaluate(feature: f, mapper: data.mappers[f], histogram: histogram + 2 * Int(data.offsets[f]),
+                                         totalGradient: g, totalHessian: h, count: count, best: &best)
+            }
+            return best
+        }
+
+        var open: [OpenLeaf] = []
+        if canSplit(depth: 0, count: rowCount) {
+            let slot = takeSlot()
+            indices.withUnsafeBufferPointer { idx in
+                builder.build(rows: UnsafeBufferPointer(rebasing: idx[0..<rowCount]), gradient: gradient, hessian: hessian,
+                              into: histogramPool[slot])
+            }
+            let split = findSplit(slot: slot, g: rootG, h: rootH, count: rowCount)
+            open.append(OpenLeaf(node: 0, start: 0, count: rowCount, depth: 0, gradient: rootG, hessian: rootH, slot: slot, split: split))
+        } else {
+            finished.append(LeafRows(node: 0, start: 0, count: rowCount))
+        }
+        var leafCount = 1
+
+        while !open.isEmpty {
+            // Pick the next leaf: best gain (lossguide) or shallowest, oldest first (depthwise).
+            var pick = -1
+            for (i, leaf) in open.enumerated() where leaf.split.isValid {
+                if pick < 0 { pick = i; continue }
+                let current = open[pick]
+                switch settings.growPolicy {
+                case .lossguide:
+                    if leaf.split.gain > current.split.gain { pick = i }
+                case .depthwise:
+                    if leaf.depth < current.depth || (leaf.depth == current.depth && leaf.node < current.node) { pick = i }
+                }
+            }
+            if pick < 0 || (settings.maxLeaves > 0 && leafCount >= settings.maxLeaves) { break }
+            let leaf = open.remove(at: pick)
+            let split = leaf.split
+            let leftCount = partition(leaf: leaf, split: split)
+            let rightCount = leaf.count - leftCount
+            let leftNode = tree.nodes.count, rightNode = leftNode + 1
+            var node = tree.nodes[leaf.node]
+            node.feature = Int32(split.feature)
+            node.left = Int32(leftNode)
+            node.right = Int32(rightNode)
+            node.flags = split.defaultLeft ? Tree.Node.defaultLeftFlag : 0
+            let mapper = data.mappers[split.feature]
+            if split.isCategorical {
+                node.flags |= Tree.Node.categoricalFlag
+                node.categoryOffset = Int32(tree.categoryBits.count)
+                let c = split.leftCategories
+                tree.categoryBits.append(contentsOf: [c.0, c.1, c.2, c.3])
+            } else {
+                node.threshold = mapper.upperBounds[split.bin]
+                node.splitBin = UInt16(split.bin)
+            }
+            tree.nodes[leaf.node] = node
+            tree.gains[leaf.node] = split.gain
+            tree.nodes.append(contentsOf: [Tree.Node(), Tree.Node()])
+            tree.gains.append(contentsOf: [0, 0])
+            tree.covers.append(contentsOf: [split.leftHessian, split.rightHessian])
+            leafTotals[leftNode] = (split.leftGradient, split.leftHessian)
+            leafTotals[rightNode] = (split.rightGradient, split.rightHessian)
+            leafCount += 1
+
+            let depth = leaf.depth + 1
+            let leftOpen = canSplit(depth: depth, count: leftCount)
+            let rightOpen = canSplit(depth: depth, count: rightCount)
+            let left = LeafRows(node: leftNode, start: leaf.start, count: leftCount)
+            let right = LeafRows(node: rightNode, start: leaf.start + leftCount, count: rightCount)
+            if !leftOpen && !rightOpen {
+                freeSlots.append(leaf.slot)
+                finished.append(left)
+                finished.append(right)
+                continue
+            }
+            // Build the smaller child's histogram; the larger one is parent minus smaller, in the parent's slot.
+            let smallSlot = takeSlot()
+            let small = leftCount <= rightCount ? left : right
+            indices.withUnsafeBufferPointer { idx in
+                builder.build(rows: UnsafeBufferPointer(rebasing: idx[small.start..<(small.start + small.count)]),
+                              gradient: gradient, hessian: hessian, into: histogramPool[smallSlot])
+            }
+            let parent = histogramPool[leaf.slot], smaller = histogramPool[smallSlot]
+            for i in 0..<builder.width { parent[i] -= smaller[i] }
+            let leftSlot = leftCount <= rightCount ? smallSlot : leaf.slot
+            let rightSlot = leftCount <= rightCount ? leaf.slot : smallSlot
+            for (child, slot, isOpen, g, h) in [(left, leftSlot, leftOpen, split.leftGradient, split.leftHessian),
+                                                 (right, rightSlot, rightOpen, split.rightGradient, split.rightHessian)] {
+                if isOpen {
+                    let childSplit = findSplit(slot: slot, g: g, h: h, count: child.count)
+                    open.append(OpenLeaf(node: child.node, start: child.start, count: child.count, depth: depth,
+                                         gradient: g, hessian: h, slot: slot, split: childSplit))
+                } else {
+                    freeSlots.append(slot)
+                    finished.append(child)
+                }
+            }
+        }
+        for leaf in open { finished.append(LeafRows(node: leaf.node, start: leaf.start, count: leaf.count)) }
+        for leaf in finished {
+            let (g, h) = leafTotals[leaf.node]!
+            tree.nodes[leaf.node].value = settings.finder.leafWeight(g, h) * settings.learningRate
+        }
+        return (tree, finished)
+    }
+
+    /// Stable in-place partition of a leaf's rows; returns how many went left.
+    private func partition(leaf: OpenLeaf, split: SplitCandidate) -> Int {
+        let featureCount = data.featureCount
+        let feature = split.feature
+        let missingBin = data.mappers[feature].missingBin
+        var leftCount = 0, rightCount = 0
+        data.codes.withUnsafeBufferPointer { codes in
+            indices.withUnsafeMutableBufferPointer { idx in
+                scratch.withUnsafeMutableBufferPointer { tmp in
+                    let codeBase = codes.baseAddress! + feature
+                    for i in leaf.start..<(leaf.start + leaf.count) {
+                        let row = idx[i]
+                        let bin = Int(codeBase[Int(row) * featureCount])
+                        let goLeft: Bool
+                        if bin == missingBin {
+                            goLeft = split.defaultLeft
+                        } else if split.isCategorical {
+                            goLeft = split.categoryGoesLeft(bin)
+                        } else {
+                            goLeft = bin <= split.bin
+                        }
+                        if goLeft {
+                            idx[leaf.start + leftCount] = row
+                            leftCount += 1
+                        } else {
+                            tmp[rightCount] = row
+                            rightCount += 1
+                        }
+                    }
+                    (idx.baseAddress! + leaf.start + leftCount).update(from: tmp.baseAddress!, count: rightCount)
+                }
+            }
+        }
+        return leftCount
+    }
+}
