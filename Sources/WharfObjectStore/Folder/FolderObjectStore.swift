@@ -1,0 +1,350 @@
+import Crypto
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// An `ObjectStore` in a local folder: `root/<bucket>/objects/…` holds one file per object,
+/// written to `root/<bucket>/tmp/` first and renamed in, so no partial object is ever visible.
+///
+/// Every path below `root` is opened component by component without following symbolic links,
+/// from names the store escaped itself (`FolderLayout`): no key can reach outside the root.
+public final class FolderObjectStore: ObjectStore {
+    public let root: String
+    /// Whether writes are fsynced before they become visible (off only for throw-away data).
+    public let durable: Bool
+    let rootDirectory: Descriptor
+    let pool: NIOThreadPool
+    /// Size of the chunks a get yields.
+    let readChunkSize = 256 << 10
+
+    /// Opens (creating when missing) the folder at `root`.
+    public init(root: String, durable: Bool = true, threadPool: NIOThreadPool = .singleton) throws {
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        self.root = root
+        self.durable = durable
+        self.pool = threadPool
+        self.rootDirectory = try POSIX.openDirectory(root)
+    }
+
+    func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await pool.runIfActive(work)
+    }
+
+    public func checkHealth() async throws {
+        try await run {
+            var st = stat()
+            guard fstat(self.rootDirectory.fd, &st) == 0 else {
+                throw ObjectStoreError.backend(POSIX.errorText("stat \(self.root)"))
+            }
+        }
+    }
+
+    // MARK: buckets
+
+    func bucketDirectory(_ bucket: String) throws -> Descriptor {
+        try BucketName.validate(bucket)
+        do throws(PathFailure) {
+            return try POSIX.openDirectory(in: rootDirectory, bucket)
+        } catch .missing, .notTraversable {
+            throw ObjectStoreError.noSuchBucket(bucket)
+        } catch .other(let message) {
+            throw ObjectStoreError.backend(message)
+        }
+    }
+
+    func subdirectory(_ parent: Descriptor, _ name: String) throws -> Descriptor {
+        do {
+            return try POSIX.openDirectory(in: parent, name)
+        } catch {
+            throw ObjectStoreError.backend("bucket folder is missing its '\(name)' directory")
+        }
+    }
+
+    public func createBucket(_ bucket: String) async throws {
+        try BucketName.validate(bucket)
+        try await run {
+            let staging = POSIX.randomName(".bucket-")
+            guard mkdirat(self.rootDirectory.fd, staging, 0o755) == 0 else {
+                throw ObjectStoreError.backend(POSIX.errorText("mkdir \(staging)"))
+            }
+            do {
+                let dir = try self.subdirectory(self.rootDirectory, staging)
+                for name in [FolderLayout.objectsDirectory, FolderLayout.uploadsDirectory, FolderLayout.temporaryDirectory] {
+                    guard mkdirat(dir.fd, name, 0o755) == 0 else { throw ObjectStoreError.backend(POSIX.errorText("mkdir \(name)")) }
+                }
+                let created = try POSIX.createFile(in: dir, FolderLayout.createdFile)
+                let stamp = String(Date().timeIntervalSince1970)
+                try Array(stamp.utf8).withUnsafeBytes { try POSIX.writeAll(created, $0) }
+                if self.durable { try POSIX.sync(created) }
+                // A bucket folder is never empty, so renaming onto an existing one fails.
+                let code = POSIX.rename(from: self.rootDirectory, staging, to: self.rootDirectory, bucket)
+                if code == EEXIST || code == ENOTEMPTY || code == ENOTDIR || code == EISDIR {
+                    throw ObjectStoreError.bucketAlreadyOwnedByYou(bucket)
+                }
+                guard code == 0 else { throw ObjectStoreError.backend(POSIX.errorText("rename bucket", code)) }
+                if self.durable { _ = fsync(self.rootDirectory.fd) }
+            } catch {
+                POSIX.removeTree(in: self.rootDirectory, staging)
+                throw error
+            }
+        }
+    }
+
+    public func bucketExists(_ bucket: String) async throws -> Bool {
+        try BucketName.validate(bucket)
+        return try await run {
+            do {
+                _ = try self.bucketDirectory(bucket)
+                return true
+            } catch ObjectStoreError.noSuchBucket {
+                return false
+            }
+        }
+    }
+
+    public func deleteBucket(_ bucket: String) async throws {
+        try await run {
+            let dir = try self.bucketDirectory(bucket)
+            let objects = try self.subdirectory(dir, FolderLayout.objectsDirectory)
+            if try Self.containsObject(objects) { throw ObjectStoreError.bucketNotEmpty(bucket) }
+            let trash = POSIX.randomName(".deleted-")
+            let code = POSIX.rename(from: self.rootDirectory, bucket, to: self.rootDirectory, trash)
+            guard code == 0 else { throw ObjectStoreError.backend(POSIX.errorText("rename bucket", code)) }
+            POSIX.removeTree(in: self.rootDirectory, trash)
+        }
+    }
+
+    /// Whether any object file exists below `directory` (empty folders left by deletes do not count).
+    static func containsObject(_ directory: Descriptor) throws -> Bool {
+        for entry in try POSIX.entries(of: directory) {
+            if entry.kind == .file, entry.name.first == UInt8(ascii: "o") { return true }
+            if entry.kind == .directory, entry.name.first == UInt8(ascii: "d"),
+                let child = try? POSIX.openDirectory(in: directory, String(decoding: entry.name, as: UTF8.self)),
+                try containsObject(child)
+            {
+                return true
+            }
+        }
+        return false
+    }
+
+    public func listBuckets() async throws -> [BucketInfo] {
+        try await run {
+            var buckets: [BucketInfo] = []
+            for entry in try POSIX.entries(of: self.rootDirectory) where entry.kind == .directory {
+                let name = String(decoding: entry.name, as: UTF8.self)
+                guard BucketName.isValid(name), let dir = try? POSIX.openDirectory(in: self.rootDirectory, name),
+                    let created = try? POSIX.openFile(in: dir, FolderLayout.createdFile)
+                else { continue }
+                var bytes = [UInt8](repeating: 0, count: 64)
+                let n = (try? bytes.withUnsafeMutableBytes { try POSIX.readFully(created, into: $0, at: 0) }) ?? 0
+                let seconds = Double(String(decoding: bytes[..<n], as: UTF8.self)) ?? 0
+                buckets.append(BucketInfo(name: name, creationDate: Date(timeIntervalSince1970: seconds)))
+            }
+            return buckets.sorted { $0.name < $1.name }
+        }
+    }
+
+    // MARK: objects
+
+    /// Opens the directory holding `key`'s file, creating folders when asked.
+    func parentDirectory(bucket: Descriptor, bucketName: String, key: String, create: Bool) throws -> (Descriptor, String) {
+        try ObjectKey.validate(key)
+        let path = try FolderLayout.path(for: key)
+        var current = try subdirectory(bucket, FolderLayout.objectsDirectory)
+        for name in path.directories {
+            do throws(PathFailure) {
+                current = try create ? POSIX.makeDirectory(in: current, name) : POSIX.openDirectory(in: current, name)
+            } catch .missing {
+                throw ObjectStoreError.noSuchKey(bucket: bucketName, key: key)
+            } catch .notTraversable {
+                if create { throw ObjectStoreError.invalidKey(key, reason: "the key's folder path crosses a symbolic link or a file") }
+                throw ObjectStoreError.noSuchKey(bucket: bucketName, key: key)
+            } catch .other(let message) {
+                throw ObjectStoreError.backend(message)
+            }
+        }
+        return (current, path.file)
+    }
+
+    func openObject(bucket: String, key: String) throws -> (Descriptor, StoredObject) {
+        let dir = try bucketDirectory(bucket)
+        let (parent, name) = try parentDirectory(bucket: dir, bucketName: bucket, key: key, create: false)
+        let file: Descriptor
+        do throws(PathFailure) {
+            file = try POSIX.openFile(in: parent, name)
+        } catch .missing, .notTraversable {
+            throw ObjectStoreError.noSuchKey(bucket: bucket, key: key)
+        } catch .other(let message) {
+            throw ObjectStoreError.backend(message)
+        }
+        return (file, try StoredObject.read(from: file))
+    }
+
+    public func putObject<Body: AsyncSequence & Sendable>(
+        bucket: String, key: String, body: Body, options: PutOptions
+    ) async throws -> PutResult where Body.Element == ByteBuffer {
+        try ObjectKey.validate(key)
+        _ = try FolderLayout.path(for: key)
+        let writer = try await run { () -> TempObjectWriter in
+            let dir = try self.bucketDirectory(bucket)
+            return try TempObjectWriter(in: try self.subdirectory(dir, FolderLayout.temporaryDirectory))
+        }
+        try await stream(body, into: writer)
+        return try await run {
+            try writer.flush()
+            let record = StoredObject(
+                key: key, size: writer.size, etag: writer.digestHex(),
+                contentType: options.contentType ?? "application/octet-stream",
+                metadata: Self.normalized(options.metadata), lastModified: Date().timeIntervalSince1970)
+            try self.publish(writer, record: record, bucket: bucket, key: key)
+            return PutResult(size: record.size, etag: record.etag, lastModified: Date(timeIntervalSince1970: record.lastModified))
+        }
+    }
+
+    /// Feeds a body into a writer, flushing on the thread pool every MiB.
+    func stream<Body: AsyncSequence>(_ body: Body, into writer: TempObjectWriter) async throws where Body.Element == ByteBuffer {
+        for try await chunk in body {
+            writer.enqueue(chunk)
+            if writer.pendingBytes >= TempObjectWriter.flushThreshold {
+                try await run { try writer.flush() }
+            }
+        }
+    }
+
+    /// Renames a finished temp file onto `key`, re-opening the folders when a concurrent delete
+    /// removed an emptied folder in between.
+    func publish(_ writer: TempObjectWriter, record: StoredObject, bucket: String, key: String) throws {
+        for attempt in 0..<4 {
+            let dir = try bucketDirectory(bucket)
+            let (parent, name) = try parentDirectory(bucket: dir, bucketName: bucket, key: key, create: true)
+            do {
+                try writer.publish(record: record, to: parent, as: name, durable: durable)
+                return
+            } catch let failure as RenameFailure {
+                if failure.code == ENOENT && attempt < 3 { continue }
+                if failure.code == EISDIR || failure.code == ENOTEMPTY {
+                    throw ObjectStoreError.invalidKey(key, reason: "a folder is in the way of the object file")
+                }
+                throw ObjectStoreError.backend(POSIX.errorText("rename object", failure.code))
+            }
+        }
+    }
+
+    static func normalized(_ metadata: [String: String]) -> [String: String] {
+        Dictionary(metadata.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { _, last in last })
+    }
+
+    public func getObject(bucket: String, key: String, range: ByteRange?) async throws -> ObjectDownload {
+        let (file, record) = try await run { try self.openObject(bucket: bucket, key: key) }
+        let served: ClosedRange<Int64>?
+        if let range {
+            served = try range.resolve(size: record.size)
+        } else {
+            served = record.size > 0 ? 0...(record.size - 1) : nil
+        }
+        let reader = RangeReader(file: file, range: served, chunkSize: readChunkSize, pool: pool)
+        return ObjectDownload(info: record.info, range: served, body: ObjectBody(pull: { try await reader.next() }))
+    }
+
+    public func headObject(bucket: String, key: String) async throws -> ObjectInfo {
+        try await run { try self.openObject(bucket: bucket, key: key).1.info }
+    }
+
+    public func deleteObject(bucket: String, key: String) async throws {
+        try await run {
+            let dir = try self.bucketDirectory(bucket)
+            try ObjectKey.validate(key)
+            let path = try FolderLayout.path(for: key)
+            var chain: [Descriptor] = [try self.subdirectory(dir, FolderLayout.objectsDirectory)]
+            for name in path.directories {
+                guard let next = try? POSIX.openDirectory(in: chain.last!, name) else { return }
+                chain.append(next)
+            }
+            let code = POSIX.unlink(in: chain.last!, path.file)
+            guard code == 0 || code == ENOENT else { throw ObjectStoreError.backend(POSIX.errorText("delete", code)) }
+            // Remove folders the delete emptied, innermost first; a non-empty one ends it.
+            for index in stride(from: path.directories.count - 1, through: 0, by: -1) {
+                if POSIX.unlink(in: chain[index], path.directories[index], directory: true) != 0 { break }
+            }
+        }
+    }
+
+    public func copyObject(
+        from source: ObjectLocation, to destination: ObjectLocation, metadata: MetadataDirective
+    ) async throws -> PutResult {
+        try ObjectKey.validate(destination.key)
+        return try await run {
+            let (file, record) = try self.openObject(bucket: source.bucket, key: source.key)
+            let destinationBucket = try self.bucketDirectory(destination.bucket)
+            let writer = try TempObjectWriter(in: try self.subdirectory(destinationBucket, FolderLayout.temporaryDirectory))
+            // Hash while copying: a copy's ETag is the MD5 of its bytes, also for a multipart source.
+            var offset: Int64 = 0
+            let chunk = 1 << 20
+            var buffer = ByteBufferAllocator().buffer(capacity: chunk)
+            while offset < record.size {
+                buffer.clear()
+                let want = Int(min(Int64(chunk), record.size - offset))
+                let n = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: want) { raw in
+                    try POSIX.readFully(file, into: UnsafeMutableRawBufferPointer(rebasing: raw[0..<want]), at: offset)
+                }
+                guard n == want else { throw ObjectStoreError.backend("source object shrank while copying") }
+                writer.enqueue(buffer)
+                try writer.flush()
+                offset += Int64(n)
+            }
+            var final = record
+            final.key = destination.key
+            final.size = writer.size
+            final.etag = writer.digestHex()
+            final.lastModified = Date().timeIntervalSince1970
+            final.partNumber = nil
+            if case .replace(let options) = metadata {
+                final.contentType = options.contentType ?? "application/octet-stream"
+                final.metadata = Self.normalized(options.metadata)
+            }
+            try self.publish(writer, record: final, bucket: destination.bucket, key: destination.key)
+            return PutResult(size: final.size, etag: final.etag, lastModified: Date(timeIntervalSince1970: final.lastModified))
+        }
+    }
+}
+
+/// Reads a byte range of an open file in chunks on the thread pool, one chunk per pull.
+final class RangeReader: @unchecked Sendable {
+    let file: Descriptor
+    let pool: NIOThreadPool
+    let chunkSize: Int
+    let lock = NSLock()
+    var offset: Int64
+    let end: Int64
+
+    init(file: Descriptor, range: ClosedRange<Int64>?, chunkSize: Int, pool: NIOThreadPool) {
+        self.file = file
+        self.pool = pool
+        self.chunkSize = chunkSize
+        self.offset = range?.lowerBound ?? 0
+        self.end = range.map { $0.upperBound + 1 } ?? 0
+    }
+
+    func next() async throws -> ByteBuffer? {
+        let start: Int64 = lock.withLock { offset }
+        guard start < end else { return nil }
+        let want = Int(min(Int64(chunkSize), end - start))
+        let buffer = try await pool.runIfActive { () -> ByteBuffer in
+            var buffer = ByteBufferAllocator().buffer(capacity: want)
+            let n = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: want) { raw in
+                try POSIX.readFully(self.file, into: UnsafeMutableRawBufferPointer(rebasing: raw[0..<want]), at: start)
+            }
+            guard n == want else { throw ObjectStoreError.backend("object file ended early") }
+            return buffer
+        }
+        lock.withLock { offset = start + Int64(want) }
+        return buffer
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

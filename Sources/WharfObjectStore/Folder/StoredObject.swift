@@ -1,0 +1,162 @@
+import Crypto
+import Foundation
+import NIOCore
+
+/// The record kept after an object's bytes in its file, so bytes and metadata are published by
+/// one rename and can never disagree.
+///
+/// File layout: `[bytes][JSON record][UInt32 big-endian record length][8-byte magic]`.
+struct StoredObject: Codable, Sendable {
+    var key: String
+    var size: Int64
+    var etag: String
+    var contentType: String
+    var metadata: [String: String]
+    var lastModified: Double
+    /// The part number when the file is a staged part of a multipart upload.
+    var partNumber: Int?
+
+    static let magic: [UInt8] = Array("WHARFOB1".utf8)
+    static let footerLength = 12
+
+    func encodedTrailer() throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        var bytes = [UInt8](try encoder.encode(self))
+        let length = UInt32(bytes.count)
+        bytes.append(contentsOf: [UInt8(length >> 24), UInt8((length >> 16) & 0xFF), UInt8((length >> 8) & 0xFF), UInt8(length & 0xFF)])
+        bytes.append(contentsOf: Self.magic)
+        return bytes
+    }
+
+    /// Reads the record at the end of `file`.
+    static func read(from file: Descriptor) throws -> StoredObject {
+        let fileSize = try POSIX.size(of: file)
+        guard fileSize >= Int64(footerLength) else { throw ObjectStoreError.backend("object file is truncated") }
+        var footer = [UInt8](repeating: 0, count: footerLength)
+        let n = try footer.withUnsafeMutableBytes { try POSIX.readFully(file, into: $0, at: fileSize - Int64(footerLength)) }
+        guard n == footerLength, Array(footer[4...]) == magic else {
+            throw ObjectStoreError.backend("object file has no Wharf record")
+        }
+        let length = Int(footer[0]) << 24 | Int(footer[1]) << 16 | Int(footer[2]) << 8 | Int(footer[3])
+        guard Int64(length) + Int64(footerLength) <= fileSize else { throw ObjectStoreError.backend("object record is corrupt") }
+        var json = [UInt8](repeating: 0, count: length)
+        _ = try json.withUnsafeMutableBytes { try POSIX.readFully(file, into: $0, at: fileSize - Int64(footerLength) - Int64(length)) }
+        let record = try JSONDecoder().decode(StoredObject.self, from: Data(json))
+        guard record.size == fileSize - Int64(footerLength) - Int64(length) else {
+            throw ObjectStoreError.backend("object record disagrees with the file size")
+        }
+        return record
+    }
+
+    var info: ObjectInfo {
+        ObjectInfo(
+            key: key, size: size, etag: etag, contentType: contentType, metadata: metadata,
+            lastModified: Date(timeIntervalSince1970: lastModified))
+    }
+}
+
+/// Streams bytes into a fresh temporary file, hashing them on the way, ready to be renamed in.
+final class TempObjectWriter: @unchecked Sendable {
+    let directory: Descriptor
+    let name: String
+    let file: Descriptor
+    private var md5 = Insecure.MD5()
+    private(set) var size: Int64 = 0
+    private var pending: [ByteBuffer] = []
+    private(set) var pendingBytes = 0
+    private var finished = false
+
+    /// Bytes gathered before one write call, so small network chunks cost one syscall per MiB.
+    static let flushThreshold = 1 << 20
+
+    init(in directory: Descriptor) throws {
+        self.directory = directory
+        self.name = POSIX.randomName(".tmp-")
+        self.file = try POSIX.createFile(in: directory, name)
+    }
+
+    deinit {
+        if !finished { _ = POSIX.unlink(in: directory, name) }
+    }
+
+    /// Queues a chunk (no copy); call `flush` when `pendingBytes` passes the threshold.
+    func enqueue(_ chunk: ByteBuffer) {
+        guard chunk.readableBytes > 0 else { return }
+        pending.append(chunk)
+        pendingBytes += chunk.readableBytes
+    }
+
+    /// Writes and hashes the queued chunks (blocking: run on a thread pool).
+    func flush() throws {
+        for chunk in pending {
+            try chunk.withUnsafeReadableBytes { raw in
+                md5.update(bufferPointer: raw)
+                try POSIX.writeAll(file, raw)
+            }
+            size += Int64(chunk.readableBytes)
+        }
+        pending.removeAll(keepingCapacity: true)
+        pendingBytes = 0
+    }
+
+    /// Appends raw bytes already hashed elsewhere (multipart assembly).
+    func appendCopy(from source: Descriptor, offset: Int64, length: Int64) throws {
+        let bufferSize = 1 << 20
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 16)
+        defer { buffer.deallocate() }
+        var done: Int64 = 0
+        while done < length {
+            let want = Int(min(Int64(bufferSize), length - done))
+            let n = try POSIX.readFully(source, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<want]), at: offset + done)
+            guard n == want else { throw ObjectStoreError.backend("part file shorter than its record") }
+            try POSIX.writeAll(file, UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+            done += Int64(n)
+        }
+        size += length
+    }
+
+    /// Hex MD5 of everything written.
+    func digestHex() -> String {
+        md5.finalize().hexString
+    }
+
+    /// Writes the record, syncs, and renames the file to `finalName` in `target`.
+    func publish(record: StoredObject, to target: Descriptor, as finalName: String, durable: Bool) throws {
+        try flush()
+        let trailer = try record.encodedTrailer()
+        try trailer.withUnsafeBytes { try POSIX.writeAll(file, $0) }
+        if durable { try POSIX.sync(file) }
+        let code = POSIX.rename(from: directory, name, to: target, finalName)
+        guard code == 0 else { throw RenameFailure(code: code) }
+        finished = true
+        if durable { _ = fsync(target.fd) }
+    }
+}
+
+struct RenameFailure: Error {
+    let code: Int32
+}
+
+extension Sequence where Element == UInt8 {
+    var hexString: String {
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(64)
+        for b in self {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension Digest {
+    var hexString: String { self.withUnsafeBytes { Array($0) }.hexString }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,69 @@
+/// Every failure of an `ObjectStore`; each case maps onto one S3 error code.
+public enum ObjectStoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    case noSuchBucket(String)
+    case noSuchKey(bucket: String, key: String)
+    case bucketNotEmpty(String)
+    case bucketAlreadyOwnedByYou(String)
+    case invalidBucketName(String, reason: String)
+    case invalidKey(String, reason: String)
+    /// The range starts beyond the object's end (HTTP 416).
+    case invalidRange(String, size: Int64)
+    /// A part named in a completion is missing or its ETag differs.
+    case invalidPart(partNumber: Int, reason: String)
+    /// Parts in a completion are not in ascending order.
+    case invalidPartOrder(String)
+    /// A part other than the last is smaller than 5 MiB.
+    case entityTooSmall(partNumber: Int, size: Int64)
+    case noSuchUpload(String)
+    case invalidArgument(field: String, reason: String)
+    /// The backend failed (I/O error, unexpected S3 answer); not the caller's fault.
+    case backend(String)
+
+    /// The S3 error code the API layer answers with.
+    public var s3Code: String {
+        switch self {
+        case .noSuchBucket: "NoSuchBucket"
+        case .noSuchKey: "NoSuchKey"
+        case .bucketNotEmpty: "BucketNotEmpty"
+        case .bucketAlreadyOwnedByYou: "BucketAlreadyOwnedByYou"
+        case .invalidBucketName: "InvalidBucketName"
+        case .invalidKey: "KeyTooLongError"
+        case .invalidRange: "InvalidRange"
+        case .invalidPart: "InvalidPart"
+        case .invalidPartOrder: "InvalidPartOrder"
+        case .entityTooSmall: "EntityTooSmall"
+        case .noSuchUpload: "NoSuchUpload"
+        case .invalidArgument: "InvalidArgument"
+        case .backend: "InternalError"
+        }
+    }
+
+    /// The HTTP status S3 uses for this error.
+    public var httpStatus: Int {
+        switch self {
+        case .noSuchBucket, .noSuchKey, .noSuchUpload: 404
+        case .bucketNotEmpty, .bucketAlreadyOwnedByYou: 409
+        case .invalidRange: 416
+        case .backend: 500
+        default: 400
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .noSuchBucket(let b): "bucket '\(b)' does not exist"
+        case .noSuchKey(let b, let k): "key '\(k)' does not exist in bucket '\(b)'"
+        case .bucketNotEmpty(let b): "bucket '\(b)' is not empty"
+        case .bucketAlreadyOwnedByYou(let b): "bucket '\(b)' already exists"
+        case .invalidBucketName(let b, let r): "invalid bucket name '\(b)': \(r)"
+        case .invalidKey(let k, let r): "invalid key '\(k.prefix(200))': \(r)"
+        case .invalidRange(let r, let size): "range '\(r)' is not satisfiable for an object of \(size) bytes"
+        case .invalidPart(let n, let r): "part \(n): \(r)"
+        case .invalidPartOrder(let r): "parts are not in ascending order: \(r)"
+        case .entityTooSmall(let n, let size): "part \(n) has \(size) bytes; every part but the last needs at least 5 MiB"
+        case .noSuchUpload(let id): "multipart upload '\(id)' does not exist"
+        case .invalidArgument(let f, let r): "\(f): \(r)"
+        case .backend(let m): "object store backend failed: \(m)"
+        }
+    }
+}
