@@ -112,9 +112,15 @@ extension CSVReader {
             }
             parity ^= scan.quotes & 1
         }
+        if !options.strictQuotes {
+            // Quotes inside unquoted fields break the parity rule, so a lenient read is one serial segment.
+            segStarts = [start]
+            segBounds = [(0..<pieceCount).reduce(0) { $0 + scans[$1].newlines.0 + scans[$1].newlines.1 }]
+        }
         if final, length > 0 {
-            let lastByte = try source.bytes((end - 1)..<end)[0]
-            if lastByte != 10 { segBounds[segBounds.count - 1] += 1 }
+            // Room for a last record without a newline, or for the record an unclosed quote swallows
+            // (the parser then reports it).
+            segBounds[segBounds.count - 1] += 1
         }
         return try parseSegments(starts: segStarts, bounds: segBounds, windowEnd: windowEnd)
     }

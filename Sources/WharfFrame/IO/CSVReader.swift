@@ -232,7 +232,8 @@ public struct CSVChunks: Sendable {
         guard position < size else { return nil }
         var window = bytes
         while true {
-            let end = min(size, position + window)
+            // Lenient quoting cannot find record boundaries inside a window, so it reads the rest at once.
+            let end = reader.options.strictQuotes ? min(size, position + window) : size
             switch try reader.parseWindow(from: position, to: end, final: end == size) {
             case .frame(let f, let consumed):
                 position = consumed

@@ -1,0 +1,202 @@
+import Foundation
+import Testing
+@testable import WharfFrame
+
+@Suite struct CSVReaderTests {
+    @Test func infersTypesAndNulls() throws {
+        let f = try CSVReader.read(string: "a,b,c,d,e,f\n1,2.5,x,true,2021-08-26,2021-08-26 15:26:12\n,NA,,False,,\n3,-1e3,\"y,z\",TRUE,2020-01-31,2020-01-31 00:00:01.5\n")
+        #expect(f.rowCount == 3)
+        #expect(f.schema.map(\.type) == [.int64, .double, .string, .bool, .date, .timestamp])
+        #expect(f["a"][1] == .null)
+        #expect(f["b"][2] == .double(-1000))
+        #expect(f["c"][2] == .string("y,z"))
+        #expect(f["c"][1] == .null)
+        #expect(f["d"][1] == .bool(false))
+        #expect(f["e"][0].description == "2021-08-26")
+        #expect(f["f"][2].description == "2020-01-31 00:00:01.500000")
+    }
+
+    @Test func quotingCRLFAndBOM() throws {
+        let text = "\u{FEFF}name,note\r\n\"Smith, J\",\"said \"\"hi\"\"\r\nthen left\"\r\nLee,\r\n"
+        let f = try CSVReader.read(string: text)
+        #expect(f.columnNames == ["name", "note"])
+        #expect(f.rowCount == 2)
+        #expect(f["name"][0] == .string("Smith, J"))
+        #expect(f["note"][0] == .string("said \"hi\"\r\nthen left"))
+        #expect(f["note"][1] == .null)
+    }
+
+    @Test func unnamedIndexIsDroppedOrKept() throws {
+        let text = ",x,y\n0,1,a\n1,2,b\n"
+        let dropped = try CSVReader.read(string: text)
+        #expect(dropped.columnNames == ["x", "y"])
+        var options = CSVOptions()
+        options.unnamedIndex = .keep("index")
+        let kept = try CSVReader.read(string: text, options: options)
+        #expect(kept.columnNames == ["index", "x", "y"])
+        #expect(kept["index"][1] == .int(1))
+    }
+
+    @Test func headerlessDelimiterAndNATokens() throws {
+        var options = CSVOptions()
+        options.hasHeader = false
+        options.delimiter = UInt8(ascii: ";")
+        options.naTokens = ["-", "missing"]
+        let f = try CSVReader.read(string: "1;missing\n-;b\n", options: options)
+        #expect(f.columnNames == ["column_0", "column_1"])
+        #expect(f["column_0"][1] == .null)
+        #expect(f["column_1"][0] == .null)
+        #expect(f["column_1"][1] == .string("b"))
+    }
+
+    @Test func schemaOverrideAndSelection() throws {
+        var options = CSVOptions()
+        options.schema = ["id": .string, "v": .float, "cat": .categorical]
+        options.columns = ["v", "id", "cat"]
+        let f = try CSVReader.read(string: "id,v,cat,skip\n007,1.5,a,z\n008,2,b,z\n009,,a,z\n", options: options)
+        #expect(f.columnNames == ["v", "id", "cat"])
+        #expect(f["id"][0] == .string("007"))
+        #expect(f["v"].type == .float)
+        #expect(try f["v"].floats()[2].isNaN)
+        let (codes, levels) = try f["cat"].categoricalCodes()
+        #expect(levels == ["a", "b"])
+        #expect(codes == [0, 1, 0])
+    }
+
+    @Test func widensWhenLaterValuesDoNotFit() throws {
+        var rows = "a,b\n"
+        for i in 0..<50 { rows += "\(i),\(i)\n" }
+        rows += "1.5,text\n"
+        var options = CSVOptions()
+        options.inferenceRows = 10
+        let f = try CSVReader.read(string: rows, options: options)
+        #expect(f["a"].type == .double)
+        #expect(f["b"].type == .string)
+        #expect(f["a"][50] == .double(1.5))
+        #expect(f["b"][3] == .string("3"))
+    }
+
+    @Test func declaredTypeMismatchNamesLineAndColumn() throws {
+        var options = CSVOptions()
+        options.schema = ["n": .int64]
+        let e = #expect(throws: FrameError.self) { try CSVReader.read(string: "n,s\n1,a\n2,b\nthree,c\n", options: options) }
+        #expect(e?.code == .typeMismatch)
+        #expect(e?.line == 4)
+        #expect(e?.field == "n")
+    }
+
+    @Test func raggedRowNamesLine() throws {
+        let e = #expect(throws: FrameError.self) { try CSVReader.read(string: "a,b\n1,2\n3\n4,5\n") }
+        #expect(e?.code == .raggedRow)
+        #expect(e?.line == 3)
+        #expect(e?.message.contains("expected 2 fields, found 1") == true)
+        let extra = #expect(throws: FrameError.self) { try CSVReader.read(string: "a,b\n1,2,3\n") }
+        #expect(extra?.code == .raggedRow)
+        #expect(extra?.line == 2)
+    }
+
+    @Test func badQuotes() throws {
+        let unterminated = #expect(throws: FrameError.self) { try CSVReader.read(string: "a,b\n1,\"open\n2,3\n") }
+        #expect(unterminated?.code == .badQuote)
+        #expect(unterminated?.line == 2)
+        let inside = #expect(throws: FrameError.self) { try CSVReader.read(string: "a,b\n1,ab\"c\n") }
+        #expect(inside?.code == .badQuote)
+        #expect(inside?.field == "b")
+        let after = #expect(throws: FrameError.self) { try CSVReader.read(string: "a,b\n1,\"ab\"c\n") }
+        #expect(after?.code == .badQuote)
+        var lenient = CSVOptions()
+        lenient.strictQuotes = false
+        let f = try CSVReader.read(string: "a,b\n1,ab\"c\n2,\"x\"y\n", options: lenient)
+        #expect(f["b"][0] == .string("ab\"c"))
+        #expect(f["b"][1] == .string("xy"))
+    }
+
+    @Test func emptyMissingAndBinaryFiles() throws {
+        let empty = try SharedData.write("", "empty.csv")
+        #expect((#expect(throws: FrameError.self) { try CSVReader.read(path: empty) })?.code == .emptyFile)
+        let blank = try SharedData.write("\n\n", "blank.csv")
+        #expect((#expect(throws: FrameError.self) { try CSVReader.read(path: blank) })?.code == .emptyFile)
+        #expect((#expect(throws: FrameError.self) { try CSVReader.read(path: "/nonexistent/x.csv") })?.code == .fileNotFound)
+        let binary = SharedData.temporaryDirectory().appendingPathComponent("b.csv")
+        try Data([0x89, 0x50, 0x4E, 0x47, 0x00, 0x01, 0x02]).write(to: binary)
+        #expect((#expect(throws: FrameError.self) { try CSVReader.read(path: binary.path) })?.code == .notText)
+        let headerOnly = try CSVReader.read(string: "a,b\n")
+        #expect(headerOnly.rowCount == 0)
+        #expect(headerOnly.columnNames == ["a", "b"])
+    }
+
+    @Test func gzipInput() throws {
+        let text = "k,v\n" + (0..<1000).map { "\($0),\(Double($0) / 4)" }.joined(separator: "\n") + "\n"
+        let gz = try Gzip.compress(Array(text.utf8))
+        let url = SharedData.temporaryDirectory().appendingPathComponent("t.csv.gz")
+        try Data(gz).write(to: url)
+        let f = try CSVReader.read(path: url.path)
+        #expect(f.rowCount == 1000)
+        #expect(f["v"][999] == .double(249.75))
+    }
+
+    @Test func parallelPiecesMatchSerial() throws {
+        // Quoted newlines and quotes spread over many pieces: every thread count gives the same frame.
+        var text = "id,text,x\n"
+        for i in 0..<40_000 {
+            let t = i % 7 == 0 ? "\"line\nbreak \"\"q\"\", \(i)\"" : "plain\(i)"
+            text += "\(i),\(t),\(Double(i) * 0.5)\r\n"
+            if i % 1000 == 0 { text += "\n" }
+        }
+        let bytes = Array(text.utf8)
+        var one = CSVOptions(); one.threads = 1
+        var many = CSVOptions(); many.threads = 8
+        let a = try CSVReader(source: MemoryByteSource(bytes), options: one).readAll()
+        let b = try CSVReader(source: MemoryByteSource(bytes), options: many).readAll()
+        #expect(a.rowCount == 40_000)
+        #expect(b.rowCount == 40_000)
+        #expect(b["text"][7] == .string("line\nbreak \"q\", 7"))
+        #expect(try a["x"].doubles() == b["x"].doubles())
+        #expect(a["text"].strings() == b["text"].strings())
+        #expect(b["id"][39_999] == .int(39_999))
+    }
+
+    @Test func chunkedReadingCoversEveryRow() throws {
+        let text = "a,b\n" + (0..<5000).map { "\($0),\"v\n\($0)\"" }.joined(separator: "\n") + "\n"
+        var chunks = try CSVReader(source: MemoryByteSource(Array(text.utf8))).chunks(bytes: 4096)
+        var total = 0
+        var frames = 0
+        var last: Value = .null
+        while let f = try chunks.next() {
+            total += f.rowCount
+            frames += 1
+            last = f["a"][f.rowCount - 1]
+        }
+        #expect(total == 5000)
+        #expect(frames > 5)
+        #expect(last == .int(4999))
+    }
+
+    @Test func leadScoringFile() throws {
+        guard let path = SharedData.path("leadscoring/leadscoring_inference_with_labels.csv") else {
+            let f = try CSVReader.read(string: ",created_date,city_mapped,app_complete_flag\n0,2021-08-26 15:26:12,,0\n1,2021-12-01 11:53:27,kolkata,1\n")
+            #expect(f.columnCount == 3)
+            return
+        }
+        let (features, target) = try CSVReader.read(path: path, target: "app_complete_flag")
+        #expect(features.rowCount == 24_991)
+        #expect(features.columnCount == 44)
+        #expect(target.type == .int64)
+        #expect(try target.doubles().reduce(0, +) == 12_499)
+        #expect(features["created_date"].type == .timestamp)
+        #expect(features["city_mapped"].type == .string)
+        #expect(features["city_mapped"][0] == .null)
+        #expect(features["city_mapped"][1] == .string("kolkata"))
+        #expect(features["total_leads_droppped"].type == .double)
+        let cleaned = try CSVReader.read(path: SharedData.path("leadscoring/cleaned_data.csv")!)
+        #expect(cleaned.rowCount == 24_977)
+        #expect(cleaned.columnCount == 13)
+        let mapping = try CSVReader.read(path: SharedData.path("leadscoring/interaction_mapping.csv")!)
+        #expect(mapping.rowCount == 37)
+        let test = try CSVReader.read(path: SharedData.path("leadscoring/leadscoring_test.csv")!)
+        #expect(test.rowCount == 100)
+        let inference = try CSVReader.read(path: SharedData.path("leadscoring/leadscoring_inference_final_v2.csv")!)
+        #expect(inference.rowCount == 24_991)
+        #expect(!inference.contains("app_complete_flag"))
+    }
+}
