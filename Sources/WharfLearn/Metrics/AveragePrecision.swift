@@ -7,7 +7,7 @@ public struct AveragePrecision: Metric {
     public func evaluate(predictions: [Double], outputCount: Int, labels: [Double], weights: [Double]?) -> Double {
         let points = Curves.precisionRecall(scores: predictions, labels: labels, weights: weights)
         var ap = 0.0, previousRecall = 0.0
-        for p in points.reversed() {
+        for p in points {
             ap += (p.recall - previousRecall) * p.precision
             previousRecall = p.recall
         }

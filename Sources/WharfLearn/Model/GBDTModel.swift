@@ -8,7 +8,7 @@ public enum OutputTransform: String, Codable, Sendable {
 
     public static func of(objective: String) -> OutputTransform {
         switch objective {
-        case "binary:logistic": return .sigmoid
+        case "binary:logistic", "reg:logistic": return .sigmoid
         case "multi:softprob", "multi:softmax": return .softmax
         default: return .identity
         }

@@ -1,0 +1,146 @@
+import Foundation
+import Testing
+@testable import WharfLearn
+
+@Suite struct ModelArtifactTests {
+    func signature(_ m: FeatureMatrix) -> ModelSignature {
+        ModelSignature(features: zip(m.names, m.kinds).map { .init(name: $0, kind: $1) }, target: "label", classes: ["0", "1"])
+    }
+
+    @Test func gbdtReloadPredictsBitIdentically() throws {
+        let data = TestData.categorical(rows: 2000)
+        let model = try GBDTTrainer(hyperparameters: ["num_round": "15", "num_leaves": "7", "eta": "0.37"]).fit(data)
+        let artifact = ModelArtifact(algorithm: "gbdt", signature: signature(data.features), parameters: ["eta": "0.37"],
+                                     metrics: ["auc": 0.9], model: .trees(model))
+        let reloaded = try ModelArtifact.decode(try artifact.encoded())
+        #expect(reloaded == artifact)
+        let before = try artifact.predict(data.features), after = try reloaded.predict(data.features)
+        #expect(before.map(\.bitPattern) == after.map(\.bitPattern))
+    }
+
+    @Test func linearReloadPredictsBitIdentically() throws {
+        let data = TestData.binary(rows: 800)
+        let model = try LinearTrainer(hyperparameters: ["C": "0.3"]).fit(data)
+        let artifact = ModelArtifact(algorithm: "linear", signature: signature(data.features), model: .linear(model))
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("wharf-linear-\(UUID().uuidString).wharf")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try artifact.write(to: url)
+        let reloaded = try ModelArtifact.read(from: url)
+        #expect(try artifact.predict(data.features).map(\.bitPattern) == reloaded.predict(data.features).map(\.bitPattern))
+    }
+
+    @Test func newerFormatVersionIsRefused() throws {
+        let data = TestData.binary(rows: 200)
+        let model = try GBDTTrainer(hyperparameters: ["num_round": "2"]).fit(data)
+        var artifact = ModelArtifact(algorithm: "gbdt", signature: signature(data.features), model: .trees(model))
+        artifact.formatVersion = ModelArtifact.currentVersion + 1
+        let error = try #require(throws: LearnError.self) { try ModelArtifact.decode(try artifact.encoded()) }
+        #expect(error.code == .unsupportedVersion)
+        #expect(error.message.contains("newer"))
+        #expect(throws: LearnError.self) { try ModelArtifact.decode(Data("{\"format\":\"onnx\",\"format_version\":1}".utf8)) }
+        #expect(throws: LearnError.self) { try ModelArtifact.decode(Data("not json".utf8)) }
+    }
+
+    @Test func missingFeatureAtPredictTimeIsNamed() throws {
+        let data = TestData.binary(rows: 300)
+        let model = try GBDTTrainer(hyperparameters: ["num_round": "2"]).fit(data)
+        let partial = try FeatureMatrix(columns: [[1], [2]], names: ["f0", "f1"])
+        let error = try #require(throws: LearnError.self) { try model.predict(partial) }
+        #expect(error.code == .missingFeature && error.field == "f2")
+    }
+
+    @Test func singleRowAndBatchPredictionsAgree() throws {
+        let data = TestData.binary(rows: 5000)
+        let model = try GBDTTrainer(hyperparameters: ["num_round": "20"]).fit(data)
+        let batch = try model.predict(data.features, threads: 2)
+        var output = [Double](repeating: 0, count: 1)
+        for r in stride(from: 0, to: 5000, by: 97) {
+            let row = data.features.row(r)
+            row.withUnsafeBufferPointer { input in output.withUnsafeMutableBufferPointer { model.predict(row: input, into: $0) } }
+            #expect(output[0].bitPattern == batch[r].bitPattern)
+        }
+    }
+}
+
+@Suite struct XGBoostImportTests {
+    struct Fixture: Decodable {
+        var rows: [[Double?]]
+        var binary_predictions: [Double]
+        var multi_predictions: [[Double]]
+        var feature_names: [String]
+    }
+
+    let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+    func loadFixture() throws -> (Fixture, FeatureMatrix) {
+        let fixture = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: folder.appendingPathComponent("xgb_predictions.json")))
+        let rows = fixture.rows.map { $0.map { $0.map(Float.init) ?? .nan } }
+        return (fixture, try FeatureMatrix(rows: rows, names: fixture.feature_names))
+    }
+
+    @Test func binaryModelPredictsXGBoostsProbabilities() throws {
+        let (fixture, matrix) = try loadFixture()
+        let model = try XGBoostImport.load(contentsOf: folder.appendingPathComponent("xgb_binary.json"))
+        #expect(model.trees.count == 12 && model.featureNames == fixture.feature_names)
+        let predictions = try model.predict(matrix)
+        for (ours, theirs) in zip(predictions, fixture.binary_predictions) { #expect(abs(ours - theirs) < 1e-6) }
+    }
+
+    @Test func multiclassModelPredictsXGBoostsProbabilities() throws {
+        let (fixture, matrix) = try loadFixture()
+        let model = try XGBoostImport.load(contentsOf: folder.appendingPathComponent("xgb_multi.json"))
+        #expect(model.outputCount == 3)
+        let predictions = try model.predict(matrix)
+        for (r, row) in fixture.multi_predictions.enumerated() {
+            for k in 0..<3 { #expect(abs(predictions[r * 3 + k] - row[k]) < 1e-6) }
+        }
+    }
+
+    @Test func notAnXGBoostModelIsRejected() {
+        #expect(throws: LearnError.self) { try XGBoostImport.load(json: Data("{\"trees\": []}".utf8)) }
+        #expect(throws: LearnError.self) { try XGBoostImport.load(json: Data("{\"learner\": {\"gradient_booster\": {\"name\": \"gblinear\"}}}".utf8)) }
+    }
+}
+
+@Suite struct BadInputTests {
+    @Test func nonFiniteLabelsAreRejected() throws {
+        let x = try FeatureMatrix(columns: [[1, 2, 3]])
+        let nan = try #require(throws: LearnError.self) { try LabeledData(features: x, labels: [0, .nan, 1]) }
+        #expect(nan.code == .invalidLabel && nan.message.contains("row 1"))
+        #expect(throws: LearnError.self) { try LabeledData(features: x, labels: [0, .infinity, 1]) }
+    }
+
+    @Test func singleClassAndConstantTargetsAreRejected() throws {
+        let data = try LabeledData(features: FeatureMatrix(columns: [[1, 2, 3]]), labels: [1, 1, 1])
+        let error = try #require(throws: LearnError.self) { try GBDTTrainer(hyperparameters: [:]).fit(data) }
+        #expect(error.message.contains("both classes"))
+        let labels = try LabeledData(features: FeatureMatrix(columns: [[1, 2, 3]]), labels: [0, 2, 1])
+        #expect(throws: LearnError.self) { try GBDTTrainer(hyperparameters: [:]).fit(labels) }
+    }
+
+    @Test func unknownAndOutOfRangeHyperparametersNameTheParameter() throws {
+        let unknown = try #require(throws: LearnError.self) { try BoosterParameters(["max_dept": "3"]) }
+        #expect(unknown.code == .unknownParameter && unknown.field == "max_dept")
+        let range = try #require(throws: LearnError.self) { try BoosterParameters(["eta": "1.5"]) }
+        #expect(range.field == "eta" && range.message.contains("(0.0, 1.0]"))
+        let bins = try #require(throws: LearnError.self) { try BoosterParameters(["max_bin": "256"]) }
+        #expect(bins.field == "max_bin" && bins.message.contains("2...255"))
+        let notNumber = try #require(throws: LearnError.self) { try BoosterParameters(["num_round": "ten"]) }
+        #expect(notNumber.field == "num_round")
+        #expect(throws: LearnError.self) { try BoosterParameters(["objective": "multi:softprob"]) }
+        #expect(throws: LearnError.self) { try BoosterParameters(["eval_metric": "f2"]) }
+    }
+
+    @Test func lightGBMAliasesMapToTheSameSettings() throws {
+        let p = try BoosterParameters(["num_leaves": "63", "learning_rate": "0.1", "feature_fraction": "0.8", "bagging_fraction": "0.7",
+                                       "min_data_in_leaf": "20"])
+        #expect(p.maxLeaves == 63 && p.growPolicy == .lossguide && p.maxDepth == 0)
+        #expect(p.eta == 0.1 && p.colsampleBytree == 0.8 && p.subsample == 0.7 && p.minDataInLeaf == 20)
+    }
+
+    @Test func infiniteFeatureValuesAreRejected() throws {
+        let data = try LabeledData(features: FeatureMatrix(columns: [[1, .infinity, 3, 4]], names: ["age"]), labels: [0, 1, 0, 1])
+        let error = try #require(throws: LearnError.self) { try GBDTTrainer(hyperparameters: [:]).fit(data) }
+        #expect(error.field == "age")
+    }
+}
