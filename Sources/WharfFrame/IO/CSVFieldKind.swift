@@ -47,7 +47,7 @@ struct NATokens: Sendable {
 
     func classify(_ f: CSVField, parseDates: Bool) -> CSVFieldKind {
         let p = f.base, n = f.count
-        if contains(p, n) { return .null }
+        if contains(p, n) { return f.quoted ? .string : .null }
         if NumberParsing.int64(p, n) != nil { return .int }
         if let d = NumberParsing.double(p, n) { return d.isNaN ? .null : .double }
         if NumberParsing.bool(p, n) != nil { return .bool }

@@ -109,7 +109,8 @@ struct CSVSegmentParser {
             if let d = CivilDate.parseDate(buf) { b[row] = Int64(d) * 86_400_000_000; return }
             b[row] = 0
         case .string(let b):
-            if na.contains(p, n) {
+            // A quoted field is literal text: `""` is an empty string and `"NA"` the letters N and A.
+            if !f.quoted && na.contains(p, n) {
                 (b + row).initialize(to: "")
                 out.nullRows[s].append(local)
             } else {

@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+@testable import WharfFrame
+
+@Suite struct JSONReaderTests {
+    static let transcriptSample = """
+    {"person": "p1", "event": "offer received", "value": {"offer id": "o1"}, "time": 0}
+    {"person": "p2", "event": "transaction", "value": {"amount": 12.5}, "time": 6}
+    {"person": "p1", "event": "offer completed", "value": {"offer_id": "o1", "reward": 2}, "time": 12}
+    """
+
+    @Test func nestedValueFlattensWithMissingKeysAsNull() throws {
+        let f = try JSONReader.read(string: Self.transcriptSample)
+        #expect(f.columnNames == ["person", "event", "value.offer id", "time", "value.amount", "value.offer_id", "value.reward"])
+        #expect(f["value.offer id"][0] == .string("o1"))
+        #expect(f["value.offer id"][1] == .null)
+        #expect(f["value.amount"][1] == .double(12.5))
+        #expect(f["value.amount"][0] == .null)
+        #expect(f["value.reward"].type == .int64)
+        #expect(f["time"][2] == .int(12))
+    }
+
+    @Test func nestedValueKeptAsJSON() throws {
+        var o = JSONReader.Options()
+        o.nested = .keepJSON
+        let f = try JSONReader.read(string: Self.transcriptSample, options: o)
+        #expect(f["value"].type == .json)
+        #expect(f["value"][1] == .string("{\"amount\":12.5}"))
+    }
+
+    @Test func listColumnsAndExplode() throws {
+        let f = try JSONReader.read(string: """
+        [{"id": "a", "channels": ["email", "web"], "n": 1},
+         {"id": "b", "channels": [], "n": 2},
+         {"id": "c", "channels": ["mobile"], "n": null}]
+        """)
+        #expect(f["channels"].type == .list)
+        #expect(f["channels"][0] == .list(["email", "web"]))
+        let e = try f.explode("channels")
+        #expect(e.rowCount == 4)
+        #expect(e["id"].strings() == ["a", "a", "b", "c"])
+        #expect(e["channels"].strings() == ["email", "web", nil, "mobile"])
+        #expect(e["n"][3] == .null)
+    }
+
+    @Test func malformedJSONNamesLine() throws {
+        let e = #expect(throws: FrameError.self) { try JSONReader.read(string: "{\"a\": 1}\n{\"a\": }\n") }
+        #expect(e?.code == .badJSON)
+        #expect(e?.line == 2)
+        let notObject = #expect(throws: FrameError.self) { try JSONReader.read(string: "[1, 2]") }
+        #expect(notObject?.code == .badJSON)
+        #expect((#expect(throws: FrameError.self) { try JSONReader.read(string: "  \n") })?.code == .emptyFile)
+    }
+
+    @Test func unicodeEscapesAndDates() throws {
+        let f = try JSONReader.read(string: #"{"s": "caf\u00e9 \ud83d\ude00 \"q\"", "d": "2020-04-30 14:32:19"}"#)
+        #expect(f["s"][0] == .string("café 😀 \"q\""))
+        #expect(f["d"].type == .timestamp)
+    }
+
+    @Test func starbucksFiles() throws {
+        guard let profilePath = SharedData.path("starbucks/profile.json"),
+              let transcriptPath = SharedData.path("starbucks/transcript_PARTIAL_first25693.json"),
+              let portfolioPath = SharedData.path("starbucks/portfolio.json") else {
+            let f = try JSONReader.read(string: Self.transcriptSample)
+            #expect(f.rowCount == 3)
+            return
+        }
+        let profile = try JSONReader.read(path: profilePath)
+        #expect(profile.rowCount == 17_000)
+        let unknownAge = try profile.filter(col("age") == 118)
+        #expect(unknownAge.rowCount == 2_175)
+        #expect(unknownAge["income"].nullCount == 2_175)
+        #expect(unknownAge["gender"].nullCount == 2_175)
+        #expect(profile["income"].nullCount == 2_175)
+        let since = try profile["became_member_on"].cast(to: .date)
+        #expect(since[1].description == "2017-07-15")
+
+        let transcript = try JSONReader.read(path: transcriptPath)
+        #expect(transcript.rowCount == 25_693)
+        let events = try transcript.valueCounts("event")
+        #expect(Set(events["event"].strings().compactMap { $0 }) == ["offer received", "offer viewed", "offer completed", "transaction"])
+        let transactions = try transcript.filter(col("event") == "transaction")
+        #expect(transactions["value.amount"].nullCount == 0)
+        #expect(transactions["value.offer id"].nullCount == transactions.rowCount)
+        let completed = try transcript.filter(col("event") == "offer completed")
+        #expect(completed["value.offer_id"].nullCount == 0)
+        #expect(completed["value.reward"].nullCount == 0)
+        #expect(try transcript["time"].doubles().max() == 30)
+
+        let portfolio = try JSONReader.read(path: portfolioPath)
+        #expect(portfolio.rowCount == 10)
+        let channels = try portfolio.explode("channels")
+        #expect(Set(channels["channels"].strings().compactMap { $0 }) == ["email", "mobile", "social", "web"])
+        #expect(try portfolio.valueCounts("offer_type").rowCount == 3)
+    }
+
+    @Test func groceriesFiles() throws {
+        guard let orders = SharedData.path("groceries/orders.jsonl") else { return }
+        let o = try JSONReader.read(path: orders)
+        #expect(o.rowCount == 8_773)
+        #expect(o["ordered_items"].type == .list)
+        #expect(o["created_at"].type == .timestamp)
+        let items = try o.explode("ordered_items")
+        #expect(items.rowCount > o.rowCount)
+        let counts: [(String, Int)] = [("users", 4_983), ("regulars", 18_105), ("abandoned_carts", 5_457), ("inventory", 1_733)]
+        for (name, n) in counts {
+            let f = try JSONReader.read(path: SharedData.path("groceries/\(name).jsonl")!)
+            #expect(f.rowCount == n, "\(name)")
+        }
+        let inventory = try JSONReader.read(path: SharedData.path("groceries/inventory.jsonl")!)
+        #expect(inventory["tags"].type == .list)
+        #expect(inventory["price"].type == .double)
+    }
+}
