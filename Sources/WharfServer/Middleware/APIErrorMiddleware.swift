@@ -1,0 +1,95 @@
+import Foundation
+import Hummingbird
+import WharfPlatform
+
+/// The native API's error body: `{"error": {"code", "message", "field"}}`.
+struct APIErrorBody: Encodable {
+    struct Detail: Encodable {
+        let code: String
+        let message: String
+        let field: String?
+    }
+    let error: Detail
+}
+
+/// A WharfError on its way out of the HTTP layer with the status its kind maps to.
+struct APIError: HTTPResponseError {
+    let error: WharfError
+
+    var status: HTTPResponse.Status {
+        switch error.kind {
+        case .invalidArgument: .badRequest
+        case .unauthenticated: .unauthorized
+        case .permissionDenied: .forbidden
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .payloadTooLarge: .contentTooLarge
+        case .unavailable: .serviceUnavailable
+        case .internal: .internalServerError
+        }
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        let body = APIErrorBody(error: .init(code: error.code, message: error.message, field: error.field))
+        let data = try JSONEncoder().encode(body)
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// Turns every error thrown below it into the native JSON error shape with a 4xx/5xx status,
+/// so bad input is never answered with an empty 500.
+struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as WharfError {
+            throw APIError(error: error)
+        } catch let error as APIError {
+            throw error
+        } catch let error as DecodingError {
+            throw APIError(error: Self.describe(error))
+        } catch let error as HTTPError {
+            let kind: WharfError.Kind = switch error.status.code {
+            case 401: .unauthenticated
+            case 403: .permissionDenied
+            case 404: .notFound
+            case 409: .conflict
+            case 413: .payloadTooLarge
+            case 400..<500: .invalidArgument
+            default: .internal
+            }
+            if error.status == .contentTooLarge {
+                throw APIError(error: WharfError(.payloadTooLarge, "the request body is larger than the limit of \(WharfRequestContext.jsonBodyLimit) bytes"))
+            }
+            throw APIError(error: WharfError(kind, error.body ?? error.status.reasonPhrase))
+        } catch {
+            context.logger.error("unhandled error: \(String(reflecting: error))")
+            throw APIError(error: WharfError(.internal, "internal error"))
+        }
+    }
+
+    static func describe(_ error: DecodingError) -> WharfError {
+        func path(_ codingPath: [any CodingKey]) -> String? {
+            let text = codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+            return text.isEmpty ? nil : text
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let field = path(context.codingPath + [key]) ?? key.stringValue
+            return .invalid(field, "missing required field '\(field)'")
+        case .typeMismatch(let type, let context):
+            let field = path(context.codingPath) ?? "body"
+            return .invalid(field, "field '\(field)' has the wrong type: expected \(type)")
+        case .valueNotFound(let type, let context):
+            let field = path(context.codingPath) ?? "body"
+            return .invalid(field, "field '\(field)' must not be null: expected \(type)")
+        case .dataCorrupted(let context):
+            let field = path(context.codingPath) ?? "body"
+            return .invalid(field, field == "body" ? "the body is not valid JSON" : "field '\(field)' is invalid: \(context.debugDescription)")
+        @unknown default:
+            return .invalid("body", "the body could not be decoded")
+        }
+    }
+}

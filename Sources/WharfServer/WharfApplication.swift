@@ -1,0 +1,53 @@
+import Hummingbird
+import Logging
+import WharfPlatform
+
+/// Builds the HTTP face of a platform: native `/v1` API, health and metrics.
+public enum WharfApplication {
+    /// The router, without sockets: what tests drive through HummingbirdTesting.
+    public static func router(platform: Platform, loopbackOnly: Bool) -> Router<WharfRequestContext> {
+        _ = MetricsExporter.registry
+        let router = Router(context: WharfRequestContext.self)
+        router.middlewares.add(MetricsMiddleware())
+        router.middlewares.add(APIErrorMiddleware())
+        HealthRoutes(platform: platform).register(on: router)
+        let access = AccessPolicy(keys: platform.keys, loopbackOnly: loopbackOnly)
+        let v1 = router.group("/v1").add(middleware: BearerAuthMiddleware(keys: platform.keys, access: access))
+        KeyRoutes(keys: platform.keys).register(on: v1)
+        return router
+    }
+
+    /// True for addresses that only this machine can reach.
+    public static func isLoopback(_ host: String) -> Bool {
+        host == "127.0.0.1" || host == "::1" || host == "localhost" || host.hasPrefix("127.")
+    }
+
+    /// A server that refuses to start on a non-loopback address until at least one API key exists.
+    public static func application(
+        platform: Platform,
+        host: String,
+        port: Int,
+        logger: Logger
+    ) async throws -> some ApplicationProtocol {
+        let loopbackOnly = isLoopback(host)
+        if !loopbackOnly, try await !platform.keys.hasActiveKeys() {
+            throw WharfError(
+                .permissionDenied,
+                "refusing to listen on \(host) with no API keys: create one first with `wharf keys create --local --role admin --name NAME`",
+                field: "host"
+            )
+        }
+        return Application(
+            router: router(platform: platform, loopbackOnly: loopbackOnly),
+            configuration: .init(address: .hostname(host, port: port), serverName: "wharf"),
+            logger: logger
+        )
+    }
+}
+
+extension WharfApplication {
+    /// Sets the largest JSON body the native API accepts; call before serving.
+    public static func setJSONBodyLimit(_ bytes: Int) {
+        WharfRequestContext.jsonBodyLimit = bytes
+    }
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+
+@main
+struct Wharf: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wharf",
+        abstract: "Wharf: stage data, train, track, register, serve and orchestrate ML models from one binary.",
+        discussion: """
+            Client commands talk to WHARF_URL (default http://127.0.0.1:8080) with the key in WHARF_API_KEY.
+            Exit codes: 0 success, 1 failure, 3 not found, 4 unauthenticated or forbidden,
+            5 server error or server unreachable, 64 usage error.
+            """,
+        version: "0.1.0",
+        subcommands: [ServerCommand.self, KeysCommand.self]
+    )
+}
