@@ -1,0 +1,398 @@
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// An `ObjectStore` over any S3-compatible service, with every request SigV4-signed; see
+/// `S3Configuration` for how Wharf buckets map into the one real bucket.
+public final class S3ObjectStore: ObjectStore {
+    public let configuration: S3Configuration
+    let client: HTTPClient
+    let logger: Logger
+    let signer: SigV4Signer
+    let requestTimeout: TimeAmount = .seconds(300)
+
+    /// Uses `client` when given (its owner shuts it down), else the process-wide shared client.
+    public init(configuration: S3Configuration, client: HTTPClient = .shared, logger: Logger = Logger(label: "wharf.objectstore.s3")) {
+        self.configuration = configuration
+        self.client = client
+        self.logger = logger
+        self.signer = SigV4Signer(credentials: configuration.credentials, region: configuration.region)
+    }
+
+    // MARK: requests
+
+    struct Response {
+        var status: HTTPResponseStatus
+        var headers: HTTPHeaders
+        var body: ByteBuffer
+    }
+
+    func url(path: String, query: String) -> String {
+        "\(configuration.scheme)://\(configuration.hostHeader)\(path)\(query.isEmpty ? "" : "?" + query)"
+    }
+
+    func signedRequest(method: HTTPMethod, path: String, query: [(name: String, value: String)], headers: [(name: String, value: String)], body: ByteBuffer?) -> HTTPClientRequest {
+        let rawQuery = SigV4.canonicalQuery(query)
+        var signing = SigV4Request(method: method.rawValue, path: path, query: rawQuery, headers: [("host", configuration.hostHeader)] + headers)
+        let payloadHash = body.map { buffer in buffer.withUnsafeReadableBytes { SHA256.hash(data: $0).hexString } } ?? SigV4.emptyPayloadHash
+        signer.sign(&signing, payloadHash: payloadHash)
+        var request = HTTPClientRequest(url: url(path: path, query: rawQuery))
+        request.method = method
+        for (name, value) in signing.headers { request.headers.add(name: name, value: value) }
+        if let body {
+            request.body = .bytes(body)
+        } else if method == .PUT || method == .POST {
+            request.headers.replaceOrAdd(name: "content-length", value: "0")
+        }
+        return request
+    }
+
+    /// Sends a request with a body held in memory, retrying 5xx answers and connection errors
+    /// with exponential backoff; returns the whole answer (S3's answers to these are small).
+    func send(
+        _ method: HTTPMethod, key: String?, query: [(name: String, value: String)] = [], headers: [(name: String, value: String)] = [],
+        body: ByteBuffer? = nil, responseLimit: Int = 32 << 20
+    ) async throws -> Response {
+        let path = configuration.path(forKey: key)
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                let request = signedRequest(method: method, path: path, query: query, headers: headers, body: body)
+                let response = try await client.execute(request, timeout: requestTimeout, logger: logger)
+                let bytes = try await response.body.collect(upTo: responseLimit)
+                if response.status.code >= 500 && attempt < configuration.maximumAttempts {
+                    try await backoff(attempt)
+                    continue
+                }
+                return Response(status: response.status, headers: response.headers, body: bytes)
+            } catch let error where Self.isRetryable(error) && attempt < configuration.maximumAttempts {
+                logger.debug("retrying S3 request", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
+                try await backoff(attempt)
+            }
+        }
+    }
+
+    static func isRetryable(_ error: Error) -> Bool {
+        if error is CancellationError || error is ObjectStoreError { return false }
+        if let httpError = error as? HTTPClientError, httpError == .deadlineExceeded || httpError == .cancelled { return false }
+        return true
+    }
+
+    func backoff(_ attempt: Int) async throws {
+        let base = 100_000_000 * (1 << min(attempt - 1, 6))
+        try await Task.sleep(nanoseconds: UInt64(base + Int.random(in: 0..<(base / 2 + 1))))
+    }
+
+    /// Turns an S3 error answer into an `ObjectStoreError`.
+    func failure(_ response: Response, bucket: String, key: String? = nil, uploadId: String? = nil) -> ObjectStoreError {
+        let document = try? S3XML.parse(Array(response.body.readableBytesView))
+        let code = document?.value("Code") ?? ""
+        let message = document?.value("Message") ?? ""
+        switch code {
+        case "NoSuchKey": return .noSuchKey(bucket: bucket, key: key ?? "")
+        case "NoSuchUpload": return .noSuchUpload(uploadId ?? "")
+        case "InvalidPart": return .invalidPart(partNumber: 0, reason: message)
+        case "InvalidPartOrder": return .invalidPartOrder(message)
+        case "EntityTooSmall": return .entityTooSmall(partNumber: 0, size: 0)
+        case "InvalidRange": return .invalidRange(message, size: 0)
+        default:
+            if response.status == .notFound && key != nil && code.isEmpty { return .noSuchKey(bucket: bucket, key: key!) }
+            return .backend("S3 answered \(response.status.code) \(code): \(message)")
+        }
+    }
+
+    func requireBucket(_ bucket: String) async throws {
+        guard try await bucketExists(bucket) else { throw ObjectStoreError.noSuchBucket(bucket) }
+    }
+
+    // MARK: buckets
+
+    public func checkHealth() async throws {
+        let response = try await send(.HEAD, key: nil)
+        guard response.status == .ok else {
+            throw ObjectStoreError.backend("S3 bucket '\(configuration.bucket)' answered \(response.status.code) to HEAD")
+        }
+    }
+
+    /// Creates the real bucket when it does not exist yet (for tests and first start-up).
+    public func createBackingBucketIfNeeded() async throws {
+        if try await send(.HEAD, key: nil).status == .ok { return }
+        var body: ByteBuffer?
+        if configuration.region != "us-east-1" {
+            body = ByteBuffer(string: "<CreateBucketConfiguration><LocationConstraint>\(configuration.region)</LocationConstraint></CreateBucketConfiguration>")
+        }
+        let response = try await send(.PUT, key: nil, body: body)
+        guard response.status == .ok || response.status == .conflict else { throw failure(response, bucket: configuration.bucket) }
+    }
+
+    public func createBucket(_ bucket: String) async throws {
+        try BucketName.validate(bucket)
+        if try await bucketExists(bucket) { throw ObjectStoreError.bucketAlreadyOwnedByYou(bucket) }
+        let response = try await send(.PUT, key: configuration.bucketMarker(bucket), body: ByteBuffer())
+        guard response.status == .ok else { throw failure(response, bucket: bucket) }
+    }
+
+    public func bucketExists(_ bucket: String) async throws -> Bool {
+        try BucketName.validate(bucket)
+        let response = try await send(.HEAD, key: configuration.bucketMarker(bucket))
+        switch response.status {
+        case .ok: return true
+        case .notFound: return false
+        default: throw failure(response, bucket: bucket)
+        }
+    }
+
+    public func deleteBucket(_ bucket: String) async throws {
+        try await requireBucket(bucket)
+        let page = try await listRaw(prefix: configuration.objectKey(bucket: bucket, key: ""), delimiter: nil, startAfter: nil, token: nil, maxKeys: 1)
+        if !page.objects.isEmpty { throw ObjectStoreError.bucketNotEmpty(bucket) }
+        for upload in try await listMultipartUploads(bucket: bucket, prefix: "") {
+            try await abortMultipartUpload(bucket: bucket, key: upload.key, uploadId: upload.uploadId)
+        }
+        let response = try await send(.DELETE, key: configuration.bucketMarker(bucket))
+        guard response.status == .noContent || response.status == .ok else { throw failure(response, bucket: bucket) }
+    }
+
+    public func listBuckets() async throws -> [BucketInfo] {
+        let markerPrefix = configuration.bucketMarker("")
+        var buckets: [BucketInfo] = []
+        var token: String?
+        repeat {
+            let page = try await listRaw(prefix: markerPrefix, delimiter: nil, startAfter: nil, token: token, maxKeys: 1000)
+            for object in page.objects {
+                let name = String(object.key.dropFirst(markerPrefix.count))
+                if BucketName.isValid(name) { buckets.append(BucketInfo(name: name, creationDate: object.lastModified)) }
+            }
+            token = page.isTruncated ? page.nextContinuationToken : nil
+        } while token != nil
+        return buckets
+    }
+
+    // MARK: objects
+
+    static func metadataHeaders(_ options: PutOptions) -> [(name: String, value: String)] {
+        var headers: [(name: String, value: String)] = [("content-type", options.contentType ?? "application/octet-stream")]
+        for (name, value) in options.metadata.sorted(by: { $0.key < $1.key }) {
+            headers.append(("x-amz-meta-\(name.lowercased())", value))
+        }
+        return headers
+    }
+
+    static func etag(_ headers: HTTPHeaders) -> String {
+        headers.first(name: "etag").map(unquote) ?? ""
+    }
+
+    static func unquote(_ text: String) -> String {
+        text.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+    }
+
+    public func putObject<Body: AsyncSequence & Sendable>(
+        bucket: String, key: String, body: Body, options: PutOptions
+    ) async throws -> PutResult where Body.Element == ByteBuffer {
+        try ObjectKey.validate(key)
+        try await requireBucket(bucket)
+        let realKey = configuration.objectKey(bucket: bucket, key: key)
+        let partSize = configuration.partSize
+        var pending = ByteBuffer()
+        var uploadId: String?
+        var parts: [CompletedPart] = []
+        var size: Int64 = 0
+        do {
+            for try await var chunk in body {
+                size += Int64(chunk.readableBytes)
+                pending.writeBuffer(&chunk)
+                while pending.readableBytes >= partSize {
+                    let part = pending.readSlice(length: partSize)!
+                    if uploadId == nil { uploadId = try await createMultipartUpload(bucket: bucket, key: key, options: options) }
+                    let info = try await sendPart(realKey: realKey, bucket: bucket, uploadId: uploadId!, partNumber: parts.count + 1, bytes: part)
+                    parts.append(CompletedPart(partNumber: info.partNumber, etag: info.etag))
+                    pending.discardReadBytes()
+                }
+            }
+            guard let uploadId else {
+                let response = try await send(.PUT, key: realKey, headers: Self.metadataHeaders(options), body: pending)
+                guard response.status == .ok else { throw failure(response, bucket: bucket, key: key) }
+                return PutResult(size: size, etag: Self.etag(response.headers), lastModified: Date())
+            }
+            if pending.readableBytes > 0 {
+                let info = try await sendPart(realKey: realKey, bucket: bucket, uploadId: uploadId, partNumber: parts.count + 1, bytes: pending)
+                parts.append(CompletedPart(partNumber: info.partNumber, etag: info.etag))
+            }
+            var result = try await completeMultipartUpload(bucket: bucket, key: key, uploadId: uploadId, parts: parts)
+            result.size = size
+            return result
+        } catch {
+            if let uploadId { try? await abortMultipartUpload(bucket: bucket, key: key, uploadId: uploadId) }
+            throw error
+        }
+    }
+
+    public func getObject(bucket: String, key: String, range: ByteRange?) async throws -> ObjectDownload {
+        try ObjectKey.validate(key)
+        let realKey = configuration.objectKey(bucket: bucket, key: key)
+        var headers: [(name: String, value: String)] = []
+        if let range { headers.append(("range", range.description)) }
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                let request = signedRequest(method: .GET, path: configuration.path(forKey: realKey), query: [], headers: headers, body: nil)
+                let response = try await client.execute(request, timeout: requestTimeout, logger: logger)
+                if response.status == .ok || response.status == .partialContent {
+                    var info = Self.info(key: key, headers: response.headers)
+                    let served: ClosedRange<Int64>?
+                    if response.status == .partialContent, let contentRange = response.headers.first(name: "content-range"),
+                        let parsed = Self.parseContentRange(contentRange)
+                    {
+                        served = parsed.range
+                        info.size = parsed.total
+                    } else {
+                        served = info.size > 0 ? 0...(info.size - 1) : nil
+                    }
+                    return ObjectDownload(info: info, range: served, body: ObjectBody(response.body))
+                }
+                let bytes = try await response.body.collect(upTo: 1 << 20)
+                let answer = Response(status: response.status, headers: response.headers, body: bytes)
+                if response.status.code >= 500 && attempt < configuration.maximumAttempts {
+                    try await backoff(attempt)
+                    continue
+                }
+                if response.status == .rangeNotSatisfiable {
+                    let size = try await headObject(bucket: bucket, key: key).size
+                    throw ObjectStoreError.invalidRange(range?.description ?? "", size: size)
+                }
+                if response.status == .notFound { try await requireBucket(bucket) }
+                throw failure(answer, bucket: bucket, key: key)
+            } catch let error where Self.isRetryable(error) && attempt < configuration.maximumAttempts {
+                try await backoff(attempt)
+            }
+        }
+    }
+
+    /// `bytes first-last/total`
+    static func parseContentRange(_ text: String) -> (range: ClosedRange<Int64>, total: Int64)? {
+        let parts = text.replacingOccurrences(of: "bytes ", with: "").split(separator: "/")
+        guard parts.count == 2, let total = Int64(parts[1]) else { return nil }
+        let bounds = parts[0].split(separator: "-")
+        guard bounds.count == 2, let first = Int64(bounds[0]), let last = Int64(bounds[1]), first <= last else { return nil }
+        return (first...last, total)
+    }
+
+    static func info(key: String, headers: HTTPHeaders) -> ObjectInfo {
+        var metadata: [String: String] = [:]
+        for (name, value) in headers where name.lowercased().hasPrefix("x-amz-meta-") {
+            metadata[String(name.lowercased().dropFirst("x-amz-meta-".count))] = value
+        }
+        return ObjectInfo(
+            key: key, size: headers.first(name: "content-length").flatMap { Int64($0) } ?? 0,
+            etag: etag(headers), contentType: headers.first(name: "content-type") ?? "application/octet-stream",
+            metadata: metadata, lastModified: headers.first(name: "last-modified").flatMap(HTTPDate.parse) ?? Date())
+    }
+
+    public func headObject(bucket: String, key: String) async throws -> ObjectInfo {
+        try ObjectKey.validate(key)
+        let response = try await send(.HEAD, key: configuration.objectKey(bucket: bucket, key: key))
+        guard response.status == .ok else {
+            if response.status == .notFound {
+                try await requireBucket(bucket)
+                throw ObjectStoreError.noSuchKey(bucket: bucket, key: key)
+            }
+            throw failure(response, bucket: bucket, key: key)
+        }
+        return Self.info(key: key, headers: response.headers)
+    }
+
+    public func deleteObject(bucket: String, key: String) async throws {
+        try ObjectKey.validate(key)
+        try await requireBucket(bucket)
+        let response = try await send(.DELETE, key: configuration.objectKey(bucket: bucket, key: key))
+        guard response.status == .noContent || response.status == .ok || response.status == .notFound else {
+            throw failure(response, bucket: bucket, key: key)
+        }
+    }
+
+    public func copyObject(
+        from source: ObjectLocation, to destination: ObjectLocation, metadata: MetadataDirective
+    ) async throws -> PutResult {
+        try ObjectKey.validate(source.key)
+        try ObjectKey.validate(destination.key)
+        try await requireBucket(destination.bucket)
+        let sourceKey = configuration.objectKey(bucket: source.bucket, key: source.key)
+        var headers: [(name: String, value: String)] = [
+            ("x-amz-copy-source", SigV4.uriEncode("\(configuration.bucket)/\(sourceKey)", encodeSlash: false))
+        ]
+        switch metadata {
+        case .copy:
+            headers.append(("x-amz-metadata-directive", "COPY"))
+        case .replace(let options):
+            headers.append(("x-amz-metadata-directive", "REPLACE"))
+            headers += Self.metadataHeaders(options)
+        }
+        let response = try await send(.PUT, key: configuration.objectKey(bucket: destination.bucket, key: destination.key), headers: headers)
+        let document = try? S3XML.parse(Array(response.body.readableBytesView))
+        guard response.status == .ok, let document, document.name == "CopyObjectResult" else {
+            if response.status == .notFound {
+                try await requireBucket(source.bucket)
+                throw ObjectStoreError.noSuchKey(bucket: source.bucket, key: source.key)
+            }
+            throw failure(response, bucket: source.bucket, key: source.key)
+        }
+        let size = try await headObject(bucket: destination.bucket, key: destination.key).size
+        return PutResult(
+            size: size, etag: Self.unquote(document.value("ETag") ?? ""),
+            lastModified: document.value("LastModified").flatMap(HTTPDate.parseISO8601) ?? Date())
+    }
+
+    public func listObjects(bucket: String, request: ListObjectsRequest) async throws -> ObjectListing {
+        guard request.maxKeys >= 0 else { throw ObjectStoreError.invalidArgument(field: "max-keys", reason: "must not be negative") }
+        try await requireBucket(bucket)
+        let base = configuration.objectKey(bucket: bucket, key: "")
+        guard request.maxKeys > 0 else {
+            return ObjectListing(objects: [], commonPrefixes: [], isTruncated: false, nextContinuationToken: nil, lastEntry: nil)
+        }
+        var page = try await listRaw(
+            prefix: base + request.prefix, delimiter: request.delimiter.flatMap { $0.isEmpty ? nil : $0 },
+            startAfter: request.startAfter.flatMap { $0.isEmpty ? nil : base + $0 }, token: request.continuationToken,
+            maxKeys: min(request.maxKeys, 1000))
+        page.objects = page.objects.map { var o = $0; o.key = String(o.key.dropFirst(base.count)); return o }
+        page.commonPrefixes = page.commonPrefixes.map { String($0.dropFirst(base.count)) }
+        let lastObject = page.objects.last?.key
+        let lastPrefix = page.commonPrefixes.last
+        switch (lastObject, lastPrefix) {
+        case (let o?, let p?): page.lastEntry = o.utf8.lexicographicallyPrecedes(p.utf8) ? p : o
+        default: page.lastEntry = lastObject ?? lastPrefix
+        }
+        return page
+    }
+
+    /// ListObjectsV2 on real keys.
+    func listRaw(prefix: String, delimiter: String?, startAfter: String?, token: String?, maxKeys: Int) async throws -> ObjectListing {
+        var query: [(name: String, value: String)] = [("list-type", "2"), ("prefix", prefix), ("max-keys", String(maxKeys))]
+        if let delimiter { query.append(("delimiter", delimiter)) }
+        if let startAfter { query.append(("start-after", startAfter)) }
+        if let token { query.append(("continuation-token", token)) }
+        let response = try await send(.GET, key: nil, query: query)
+        guard response.status == .ok else {
+            if response.status == .badRequest, token != nil {
+                throw ObjectStoreError.invalidArgument(field: "continuation-token", reason: "the backend rejected the token")
+            }
+            throw failure(response, bucket: configuration.bucket)
+        }
+        let document = try S3XML.parse(Array(response.body.readableBytesView))
+        let objects = document.children("Contents").map { item in
+            ObjectSummary(
+                key: item.value("Key") ?? "", size: item.value("Size").flatMap { Int64($0) } ?? 0,
+                etag: Self.unquote(item.value("ETag") ?? ""),
+                lastModified: item.value("LastModified").flatMap(HTTPDate.parseISO8601) ?? Date())
+        }
+        let prefixes = document.children("CommonPrefixes").compactMap { $0.value("Prefix") }
+        let truncated = document.value("IsTruncated") == "true"
+        return ObjectListing(
+            objects: objects, commonPrefixes: prefixes, isTruncated: truncated,
+            nextContinuationToken: truncated ? document.value("NextContinuationToken") : nil, lastEntry: nil)
+    }
+}
