@@ -1,10 +1,10 @@
 import Foundation
 
 /// Deterministic xoshiro256** generator seeded through SplitMix64, so runs repeat for a seed.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
+struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
 
-    public init(seed: UInt64) {
+    init(seed: UInt64) {
         var x = seed
         func splitMix() -> UInt64 {
             x &+= 0x9E37_79B9_7F4A_7C15
@@ -16,7 +16,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         s0 = splitMix(); s1 = splitMix(); s2 = splitMix(); s3 = splitMix()
     }
 
-    public mutating func next() -> UInt64 {
+    mutating func next() -> UInt64 {
         let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
         let t = s1 << 17
         s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3
@@ -26,24 +26,24 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     }
 
     /// Uniform in [0, 1).
-    public mutating func nextUnit() -> Double {
+    mutating func nextUnit() -> Double {
         Double(next() >> 11) * (1.0 / 9_007_199_254_740_992.0)
     }
 
     /// Uniform integer in 0..<bound.
-    public mutating func nextIndex(_ bound: Int) -> Int {
+    mutating func nextIndex(_ bound: Int) -> Int {
         Int(next() % UInt64(bound))
     }
 
     /// Standard normal draw (Box-Muller).
-    public mutating func nextGaussian() -> Double {
+    mutating func nextGaussian() -> Double {
         let u1 = max(nextUnit(), 1e-300)
         let u2 = nextUnit()
         return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
     }
 
     /// Fisher-Yates shuffle with this generator (stable across Swift versions, unlike the standard library's).
-    public mutating func shuffle<T>(_ array: inout [T]) {
+    mutating func shuffle<T>(_ array: inout [T]) {
         guard array.count > 1 else { return }
         for i in stride(from: array.count - 1, to: 0, by: -1) {
             array.swapAt(i, nextIndex(i + 1))

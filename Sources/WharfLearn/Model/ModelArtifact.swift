@@ -1,4 +1,5 @@
 import Foundation
+import WharfFrame
 
 /// Input signature of a model: its feature columns (with category levels, the fitted encoding) and the target.
 public struct ModelSignature: Codable, Equatable, Sendable {
@@ -38,13 +39,16 @@ public struct ModelArtifact: Equatable, Sendable {
     public var signature: ModelSignature
     public var parameters: [String: String]
     public var metrics: [String: Double]
+    /// Fitted encoding from a DataFrame (column types, category levels), when the model was trained from one.
+    public var preprocessing: FrameEncoder?
     public var model: LearnedModel
 
     public init(algorithm: String, signature: ModelSignature, parameters: [String: String] = [:], metrics: [String: Double] = [:],
-                model: LearnedModel) {
+                preprocessing: FrameEncoder? = nil, model: LearnedModel) {
         self.formatVersion = Self.currentVersion
         self.algorithm = algorithm
         self.signature = signature
+        self.preprocessing = preprocessing
         self.parameters = parameters
         self.metrics = metrics
         self.model = model
@@ -56,6 +60,14 @@ public struct ModelArtifact: Equatable, Sendable {
         case .trees(let m): return try m.predict(features, threads: threads)
         case .linear(let m): return try m.predict(features)
         }
+    }
+
+    /// Predictions for a DataFrame, encoded with the stored preprocessing.
+    public func predict(_ frame: DataFrame, threads: Int = 0) throws -> [Double] {
+        guard let preprocessing else {
+            throw LearnError(.invalidModel, "this model was not trained from a table, so it has no column encoding; pass a FeatureMatrix", field: "preprocessing")
+        }
+        return try predict(try preprocessing.matrix(from: frame), threads: threads)
     }
 
     public var outputCount: Int {
@@ -124,7 +136,7 @@ public struct ModelArtifact: Equatable, Sendable {
 
 extension ModelArtifact: Codable {
     private enum CodingKeys: String, CodingKey {
-        case format, formatVersion = "format_version", algorithm, signature, parameters, metrics, kind, trees, linear
+        case format, formatVersion = "format_version", algorithm, signature, parameters, metrics, preprocessing, kind, trees, linear
     }
 
     public init(from decoder: Decoder) throws {
@@ -134,6 +146,7 @@ extension ModelArtifact: Codable {
         signature = try c.decode(ModelSignature.self, forKey: .signature)
         parameters = try c.decode([String: String].self, forKey: .parameters)
         metrics = try c.decode([String: Double].self, forKey: .metrics)
+        preprocessing = try c.decodeIfPresent(FrameEncoder.self, forKey: .preprocessing)
         switch try c.decode(String.self, forKey: .kind) {
         case "trees": model = .trees(try c.decode(GBDTModel.self, forKey: .trees))
         case "linear": model = .linear(try c.decode(LinearModel.self, forKey: .linear))
@@ -149,6 +162,7 @@ extension ModelArtifact: Codable {
         try c.encode(signature, forKey: .signature)
         try c.encode(parameters, forKey: .parameters)
         try c.encode(metrics, forKey: .metrics)
+        try c.encodeIfPresent(preprocessing, forKey: .preprocessing)
         switch model {
         case .trees(let m):
             try c.encode("trees", forKey: .kind)
