@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import WharfFrame
+import WharfLearn
+
+/// Reading tables and models for `wharf train`, `wharf predict` and `wharf evaluate`.
+enum LearnInput {
+    static func table(_ path: String, option: String) throws -> DataFrame {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ValidationError("\(option): no such file \(path)")
+        }
+        return try CSVReader.read(path: path)
+    }
+
+    /// A Wharf model file, or a model saved by XGBoost (`Booster.save_model("model.json")`).
+    static func model(_ path: String) throws -> ModelArtifact {
+        guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("--model: no such file \(path)") }
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], object["learner"] != nil {
+            let model = try XGBoostImport.load(json: data)
+            let signature = ModelSignature(features: zip(model.featureNames, model.featureKinds).map { .init(name: $0, kind: $1) })
+            return ModelArtifact(algorithm: "xgboost", signature: signature, model: .trees(model))
+        }
+        return try ModelArtifact.decode(data)
+    }
+
+    /// Features for `artifact` from `frame`: through its stored encoding, or numeric columns matched by name.
+    static func features(_ frame: DataFrame, for artifact: ModelArtifact) throws -> FeatureMatrix {
+        if let encoder = artifact.preprocessing { return try encoder.matrix(from: frame) }
+        var columns = [[Float]]()
+        for feature in artifact.signature.features {
+            guard frame.contains(feature.name) else {
+                throw LearnError(.missingFeature, "input has no column \(feature.name); the model needs \(artifact.signature.features.map(\.name).joined(separator: ", "))",
+                                 field: feature.name)
+            }
+            columns.append(try frame[feature.name].floats())
+        }
+        return try FeatureMatrix(columns: columns, names: artifact.signature.features.map(\.name), kinds: artifact.signature.features.map(\.kind))
+    }
+
+    /// Parses repeated `key=value` options.
+    static func hyperparameters(_ pairs: [String]) throws -> [String: String] {
+        var result: [String: String] = [:]
+        for pair in pairs {
+            guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex else {
+                throw ValidationError("--hp expects key=value; got \(pair)")
+            }
+            result[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
+        }
+        return result
+    }
+
+    /// Prediction column names for a model's outputs.
+    static func outputColumns(_ artifact: ModelArtifact) -> [String] {
+        let k = artifact.outputCount
+        if !artifact.isClassifier { return ["prediction"] }
+        if k == 1 { return ["probability"] }
+        let classes = artifact.signature.classes ?? (0..<k).map { "\($0)" }
+        return classes.map { "probability_\($0)" }
+    }
+}
+
+/// Writes a CSV file (or stdout) row by row into one growing byte buffer.
+struct CSVOutput {
+    private var bytes: [UInt8] = []
+
+    mutating func row(_ fields: [String]) {
+        for (i, field) in fields.enumerated() {
+            if i > 0 { bytes.append(UInt8(ascii: ",")) }
+            if field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) {
+                bytes.append(contentsOf: Array("\"\(field.replacingOccurrences(of: "\"", with: "\"\""))\"".utf8))
+            } else {
+                bytes.append(contentsOf: Array(field.utf8))
+            }
+        }
+        bytes.append(UInt8(ascii: "\n"))
+    }
+
+    func write(to path: String?) throws {
+        if let path {
+            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } else {
+            FileHandle.standardOutput.write(Data(bytes))
+        }
+    }
+}
+
+/// A one-line progress bar on a terminal, plain lines otherwise (on stderr, so stdout stays data).
+struct ProgressReporter {
+    let isTerminal = isatty(STDERR_FILENO) == 1
+
+    func report(_ r: RoundReport) {
+        let metrics = r.metrics.map { "\($0.name) \(String(format: "%.5f", $0.value))" }.joined(separator: "  ")
+        let best = r.bestRound.map { "  best round \($0 + 1)" } ?? ""
+        if isTerminal {
+            let width = 30
+            let done = Int(Double(width) * Double(r.round + 1) / Double(r.totalRounds))
+            let bar = String(repeating: "#", count: done) + String(repeating: "-", count: width - done)
+            FileHandle.standardError.write(Data("\r[\(bar)] \(r.round + 1)/\(r.totalRounds)  \(metrics)\(best)\u{1B}[K".utf8))
+        } else {
+            FileHandle.standardError.write(Data("round \(r.round + 1)/\(r.totalRounds)  \(metrics)\(best)\n".utf8))
+        }
+    }
+
+    func finish() {
+        if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}
+
+func formatMetric(_ value: Double) -> String { value.isNaN ? "nan" : String(format: "%.6f", value) }
