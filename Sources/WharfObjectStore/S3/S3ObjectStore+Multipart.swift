@@ -79,7 +79,7 @@ extension S3ObjectStore {
         let response = try await send(.POST, key: realKey, query: [("uploadId", uploadId)], body: ByteBuffer(string: xml))
         // S3 may answer 200 with an <Error> document when the completion fails late.
         let document = try? S3XML.parse(Array(response.body.readableBytesView))
-        guard response.status == .ok, let document, document.name == "CompleteMultipartUploadResult" else {
+        guard response.status == .ok, let document, document.name != "Error" else {
             throw failure(response, bucket: bucket, key: key, uploadId: uploadId)
         }
         let info = try await headObject(bucket: bucket, key: key)

@@ -101,7 +101,8 @@ public final class S3ObjectStore: ObjectStore {
         case "InvalidRange": return .invalidRange(message, size: 0)
         default:
             if response.status == .notFound && key != nil && code.isEmpty { return .noSuchKey(bucket: bucket, key: key!) }
-            return .backend("S3 answered \(response.status.code) \(code): \(message)")
+            let detail = code.isEmpty ? String(buffer: response.body).prefix(300) : "\(code): \(message)"
+            return .backend("S3 answered \(response.status.code) to \(key ?? "a bucket request"): \(detail)")
         }
     }
 
@@ -334,7 +335,7 @@ public final class S3ObjectStore: ObjectStore {
         }
         let response = try await send(.PUT, key: configuration.objectKey(bucket: destination.bucket, key: destination.key), headers: headers)
         let document = try? S3XML.parse(Array(response.body.readableBytesView))
-        guard response.status == .ok, let document, document.name == "CopyObjectResult" else {
+        guard response.status == .ok, let document, document.name != "Error" else {
             if response.status == .notFound {
                 try await requireBucket(source.bucket)
                 throw ObjectStoreError.noSuchKey(bucket: source.bucket, key: source.key)
