@@ -198,6 +198,10 @@ extension ExecutionRun {
             return try finish(state, rawInput: input, effectiveInput: effective, result: value, next: state.next, scope: s)
 
         case .task(let fields):
+            let token = TaskIntegration(resource: fields.resource).pattern == .waitForTaskToken ? taskToken() : nil
+            if let token {
+                s.context = self.context(stateName: state.name, enteredTime: entered, retryCount: attempt, mapItem: thread.mapItem, token: token)
+            }
             let payload: JSONValue
             if isJSONPath {
                 payload = try state.parameters.map { t throws(StatesError) in try t.value(in: s) } ?? effective
@@ -206,7 +210,7 @@ extension ExecutionRun {
             }
             let timeout = try positiveSeconds(fields.timeoutSeconds, scope: s, field: "TimeoutSeconds", state: state)
             let heartbeat = try positiveSeconds(fields.heartbeatSeconds, scope: s, field: "HeartbeatSeconds", state: state)
-            let result = try await runTask(state, fields, payload: payload, attempt: attempt, entered: entered,
+            let result = try await runTask(state, fields, payload: payload, token: token, context: s.context,
                                            timeout: timeout, heartbeat: heartbeat, thread: &thread)
             return try finish(state, rawInput: input, effectiveInput: effective, result: result, next: state.next, scope: s)
 

@@ -2,12 +2,11 @@ import Foundation
 
 extension ExecutionRun {
     /// Schedules one attempt of a Task with the executor, records its events and enforces its timeouts.
-    func runTask(_ state: State, _ fields: TaskFields, payload: JSONValue, attempt: Int, entered: Date, timeout: Int?,
+    func runTask(_ state: State, _ fields: TaskFields, payload: JSONValue, token: String?, context: JSONValue, timeout: Int?,
                  heartbeat: Int?, thread: inout ExecutionThread) async throws(StatesError) -> JSONValue {
         let integration = TaskIntegration(resource: fields.resource)
         let isFunction = integration.kind == .lambdaFunction
-        let token = integration.pattern == .waitForTaskToken ? taskToken() : nil
-        let context = self.context(stateName: state.name, enteredTime: entered, retryCount: attempt, mapItem: thread.mapItem, token: token)
+        let attempt = context["State"]?["RetryCount"]?.intValue ?? 0
         let resourceType = integration.eventResourceType
         let resource = integration.eventResource
 
