@@ -8,7 +8,7 @@ public enum ObjectKey {
     ///
     /// Rejected: empty keys, keys over 1024 UTF-8 bytes, NUL and other control characters,
     /// backslashes (a separator on some systems), a leading `/`, and `.` or `..` segments, also
-    /// when written percent-encoded (`%2e%2e`), so a later decoding cannot create one either.
+    /// when written percent-encoded (`%2e%2e`, `..%2f`), so a later decoding cannot create one.
     public static func validate(_ key: String) throws(ObjectStoreError) {
         if key.isEmpty { throw .invalidKey(key, reason: "key is empty") }
         let utf8 = key.utf8
@@ -25,11 +25,9 @@ public enum ObjectKey {
         if utf8.first == UInt8(ascii: "/") { throw .invalidKey(key, reason: "key starts with '/'") }
         for segment in key.split(separator: "/", omittingEmptySubsequences: false) {
             let decoded = fullyPercentDecoded(Substring(segment))
-            if decoded == "." || decoded == ".." {
-                throw .invalidKey(key, reason: "key has a '\(segment)' path segment")
-            }
-            if decoded.contains("/") || decoded.contains("\\") || decoded.contains("\0") {
-                throw .invalidKey(key, reason: "key segment '\(segment)' decodes to a path separator")
+            let pieces = decoded.split(omittingEmptySubsequences: false) { $0 == "/" || $0 == "\\" }
+            if pieces.contains(where: { $0 == "." || $0 == ".." }) || decoded.contains("\0") {
+                throw .invalidKey(key, reason: "key has a '\(segment)' path segment (a '.' or '..' once decoded)")
             }
         }
     }

@@ -1,0 +1,148 @@
+import Foundation
+import NIOCore
+import Testing
+@testable import WharfObjectStore
+
+/// Path-traversal payloads, planted symbolic links and partial writes against the folder store.
+@Suite("FolderObjectStore: keys never leave the root")
+struct FolderSecurityTests {
+    let base: String
+    let root: String
+    let outside: String
+    let store: FolderObjectStore
+
+    init() throws {
+        base = temporaryFolder("security")
+        root = base + "/root"
+        outside = base + "/outside"
+        try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+        try "top secret".write(toFile: outside + "/secret.txt", atomically: true, encoding: .utf8)
+        store = try FolderObjectStore(root: root)
+    }
+
+    static let rejected: [String] = [
+        "..", "../etc/passwd", "a/../../b", "a/..", "/etc/passwd", "/", ".", "./a", "a/./b",
+        "..\\..\\windows\\win.ini", "a\\b", "..\\x", "a/..\\b",
+        "%2e%2e/etc/passwd", "%2E%2E%2Fetc%2Fpasswd", "a/%2e%2e/%2e%2e/b", "%252e%252e/x", "..%2fx", "..%5cx", "%2e",
+        "a\u{0}b", "a\nb", "tab\there", "del\u{7f}", "c1\u{85}",
+        String(repeating: "a", count: 1025), String(repeating: "é", count: 513), "",
+    ]
+
+    @Test(arguments: rejected)
+    func traversalPayloadIsRejected(_ key: String) async throws {
+        #expect(!ObjectKey.isValid(key))
+        try await store.createBucket("trav")
+        let error = await storeError { _ = try await store.putObject(bucket: "trav", key: key, bytes: buffer("pwned")) }
+        #expect(error?.s3Code == "KeyTooLongError", "\(key.debugDescription)")
+        let read = await storeError { _ = try await store.getObject(bucket: "trav", key: key, range: nil) }
+        #expect(read != nil)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside) == ["secret.txt"])
+        #expect(try String(contentsOfFile: outside + "/secret.txt", encoding: .utf8) == "top secret")
+    }
+
+    /// Odd but legal keys are stored inside the bucket under escaped names.
+    @Test func oddLegalKeysStayInside() async throws {
+        let keys = ["...", ".hidden", "a..b/c", "a/.../b", "%41", "x%2fy", "trailing/", "a//b", "con", "é/ü", String(repeating: "k", count: 200)]
+        try await store.createBucket("odd")
+        for key in keys {
+            #expect(ObjectKey.isValid(key), "\(key)")
+            _ = try await store.putObject(bucket: "odd", key: key, bytes: buffer(key))
+            #expect(string(try await store.getObjectBytes(bucket: "odd", key: key)) == key)
+        }
+        let listed = try await store.listObjects(bucket: "odd", request: ListObjectsRequest()).objects.map(\.key)
+        #expect(listed == keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+        let enumerator = FileManager.default.enumerator(atPath: root)!
+        for case let path as String in enumerator {
+            let name = (path as NSString).lastPathComponent
+            #expect(name != "." && name != "..")
+            #expect(!name.contains("\\"))
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: base).sorted() == ["outside", "root"])
+    }
+
+    @Test func keyLengthLimitIsInUTF8Bytes() {
+        #expect(ObjectKey.isValid(String(repeating: "a", count: 1024)))
+        #expect(ObjectKey.isValid(String(repeating: "é", count: 512)))
+        #expect(!ObjectKey.isValid(String(repeating: "é", count: 513)))
+    }
+
+    @Test func plantedDirectorySymlinkIsNotFollowed() async throws {
+        try await store.createBucket("links")
+        // A valid object file outside, so following the link would "work".
+        _ = try await store.putObject(bucket: "links", key: "leak/secret", bytes: buffer("outside copy"))
+        let objects = root + "/links/objects"
+        try FileManager.default.moveItem(atPath: objects + "/dleak", toPath: outside + "/dleak")
+        try FileManager.default.createSymbolicLink(atPath: objects + "/dleak", withDestinationPath: outside + "/dleak")
+        #expect(await storeError { _ = try await store.getObject(bucket: "links", key: "leak/secret", range: nil) } == .noSuchKey(bucket: "links", key: "leak/secret"))
+        #expect(await storeError { _ = try await store.headObject(bucket: "links", key: "leak/secret") } == .noSuchKey(bucket: "links", key: "leak/secret"))
+        let write = await storeError { _ = try await store.putObject(bucket: "links", key: "leak/new", bytes: buffer("x")) }
+        #expect(write?.s3Code == "KeyTooLongError")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside + "/dleak") == ["osecret"])
+        #expect(try await store.listObjects(bucket: "links", request: ListObjectsRequest()).objects.isEmpty)
+        try await store.deleteObject(bucket: "links", key: "leak/secret")
+        #expect(FileManager.default.fileExists(atPath: outside + "/dleak/osecret"))
+    }
+
+    @Test func plantedFileSymlinkIsNotFollowed() async throws {
+        try await store.createBucket("filelink")
+        _ = try await store.putObject(bucket: "filelink", key: "victim", bytes: buffer("object bytes"))
+        let objects = root + "/filelink/objects"
+        try FileManager.default.moveItem(atPath: objects + "/ovictim", toPath: outside + "/ovictim")
+        let before = try Data(contentsOf: URL(fileURLWithPath: outside + "/ovictim"))
+        try FileManager.default.createSymbolicLink(atPath: objects + "/ovictim", withDestinationPath: outside + "/ovictim")
+        #expect(await storeError { _ = try await store.getObject(bucket: "filelink", key: "victim", range: nil) } == .noSuchKey(bucket: "filelink", key: "victim"))
+        #expect(try await store.listObjects(bucket: "filelink", request: ListObjectsRequest()).objects.isEmpty)
+        // Writing replaces the link itself; the file it pointed to is untouched.
+        _ = try await store.putObject(bucket: "filelink", key: "victim", bytes: buffer("new"))
+        #expect(string(try await store.getObjectBytes(bucket: "filelink", key: "victim")) == "new")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: outside + "/ovictim")) == before)
+    }
+
+    @Test func plantedBucketSymlinkIsNotABucket() async throws {
+        try FileManager.default.createSymbolicLink(atPath: root + "/evil-bucket", withDestinationPath: outside)
+        #expect(try await store.bucketExists("evil-bucket") == false)
+        #expect(await storeError { _ = try await store.getObject(bucket: "evil-bucket", key: "secret.txt", range: nil) } == .noSuchBucket("evil-bucket"))
+        #expect(try await !store.listBuckets().contains { $0.name == "evil-bucket" })
+    }
+
+    @Test func partialWriteIsNeverVisible() async throws {
+        try await store.createBucket("atomic")
+        _ = try await store.putObject(bucket: "atomic", key: "doc", bytes: buffer("old"))
+        let (stream, continuation) = AsyncStream<ByteBuffer>.makeStream()
+        let writer = Task { try await store.putObject(bucket: "atomic", key: "doc", body: stream) }
+        continuation.yield(ByteBuffer(repeating: 1, count: 3 << 20))
+        try await Task.sleep(nanoseconds: 200_000_000)
+        // Mid-write, readers still get the old object whole.
+        #expect(string(try await store.getObjectBytes(bucket: "atomic", key: "doc")) == "old")
+        #expect(try await store.listObjects(bucket: "atomic", request: ListObjectsRequest()).objects.map(\.size) == [3])
+        continuation.yield(ByteBuffer(repeating: 2, count: 10))
+        continuation.finish()
+        let result = try await writer.value
+        #expect(result.size == 3 << 20 + 10)
+        #expect(try await store.headObject(bucket: "atomic", key: "doc").size == result.size)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/atomic/tmp").isEmpty)
+    }
+
+    @Test func failedWriteLeavesNothing() async throws {
+        try await store.createBucket("failing")
+        struct Broken: Error {}
+        let (stream, continuation) = AsyncThrowingStream<ByteBuffer, Error>.makeStream()
+        continuation.yield(ByteBuffer(repeating: 1, count: 2 << 20))
+        continuation.finish(throwing: Broken())
+        await #expect(throws: Broken.self) { _ = try await store.putObject(bucket: "failing", key: "half", body: stream) }
+        #expect(await storeError { _ = try await store.headObject(bucket: "failing", key: "half") } == .noSuchKey(bucket: "failing", key: "half"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/failing/tmp").isEmpty)
+    }
+
+    @Test func bodyDroppedEarlyReleasesItsFile() async throws {
+        try await store.createBucket("drop")
+        _ = try await store.putObject(bucket: "drop", key: "big", body: GeneratedBody(size: 2 << 20, seed: 3))
+        for _ in 0..<50 {
+            let download = try await store.getObject(bucket: "drop", key: "big", range: nil)
+            var iterator = download.body.makeAsyncIterator()
+            #expect(try await iterator.next()?.readableBytes == 256 << 10)
+        }
+        let open = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count
+        #expect(open < 200)
+    }
+}
