@@ -1,0 +1,73 @@
+// WharfFrame benchmark: one task per process so peak memory (ru_maxrss) belongs to that task alone.
+// Usage: WharfFrameBench read FILE | groupby-int FILE | groupby-str FILE | join BIG SMALL
+// Prints one line: task<TAB>best seconds<TAB>peak RSS MiB<TAB>check value. Timings are the best of 3 runs.
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import WharfFrame
+
+func now() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}
+
+func peakMiB() -> Double {
+    var u = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &u)
+    return Double(u.ru_maxrss) / 1024
+}
+
+func best(_ runs: Int, _ body: () throws -> String) rethrows -> (Double, String) {
+    var fastest = Double.infinity
+    var check = ""
+    for _ in 0..<runs {
+        let start = now()
+        check = try body()
+        fastest = min(fastest, now() - start)
+    }
+    return (fastest, check)
+}
+
+let args = CommandLine.arguments
+guard args.count >= 3 else {
+    FileHandle.standardError.write(Data("usage: WharfFrameBench read|groupby-int|groupby-str|join FILE [SMALL]\n".utf8))
+    exit(64)
+}
+let task = args[1]
+do {
+    let result: (Double, String)
+    switch task {
+    case "read":
+        // Peak memory is taken from a single read before the timed repeats.
+        let f = try CSVReader.read(path: args[2])
+        let rss = peakMiB()
+        let (t, check) = try best(3) {
+            let g = try CSVReader.read(path: args[2])
+            return "\(g.rowCount)x\(g.columnCount)"
+        }
+        print("read\t\(t)\t\(rss)\t\(check) (\(f.rowCount) rows)")
+        exit(0)
+    case "groupby-int", "groupby-str":
+        let f = try CSVReader.read(path: args[2])
+        let key = task == "groupby-int" ? "ikey" : "skey"
+        result = try best(3) {
+            let g = try f.groupBy([key], sort: false).aggregate([Aggregation("v", .count, as: "n"), Aggregation("v", .mean, as: "mean")])
+            return "\(g.rowCount) groups"
+        }
+    case "join":
+        guard args.count >= 4 else { throw FrameError(.invalidArgument, "join needs BIG and SMALL files") }
+        let big = try CSVReader.read(path: args[2]), small = try CSVReader.read(path: args[3])
+        result = try best(3) {
+            let j = try big.join(small, on: ["ikey"], kind: .inner)
+            return "\(j.rowCount) rows"
+        }
+    default:
+        throw FrameError(.invalidArgument, "unknown task \(task)")
+    }
+    print("\(task)\t\(result.0)\t\(peakMiB())\t\(result.1)")
+} catch {
+    FileHandle.standardError.write(Data("\(task): \(error)\n".utf8))
+    exit(1)
+}

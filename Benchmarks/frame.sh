@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# WharfFrame benchmark against pandas, pyarrow and polars, side by side in one run on the same files.
+# Usage: Benchmarks/frame.sh        Env: FRAME_ROWS (1000000), FRAME_GROUP_ROWS (3000000), FRAME_WORK (data folder)
+# Each task runs in its own process (best of 3 timed runs; peak RSS of that process). Ratios: anchor time / Wharf time
+# (above 1 means Wharf is faster).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV=Benchmarks/.venv-bench
+if [ ! -x "$VENV/bin/python" ]; then
+    python3 -m venv "$VENV"
+fi
+"$VENV/bin/pip" install --quiet --disable-pip-version-check numpy pandas pyarrow polars
+PY="$VENV/bin/python"
+ROWS="${FRAME_ROWS:-1000000}"
+GROUP_ROWS="${FRAME_GROUP_ROWS:-3000000}"
+WORK="${FRAME_WORK:-${TMPDIR:-/tmp}/wharf-frame-bench}"
+mkdir -p "$WORK"
+
+"$PY" - "$WORK" "$ROWS" "$GROUP_ROWS" <<'PY'
+import os, sys
+import numpy as np, polars as pl
+work, rows, group_rows = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+rng = np.random.default_rng(42)
+numeric = os.path.join(work, f"numeric_{rows}.csv")
+if not os.path.exists(numeric):
+    cols = {}
+    for j in range(25):
+        cols[f"f{j}"] = np.round(rng.normal(0, 100, rows), 4)
+    for j in range(4):
+        cols[f"i{j}"] = rng.integers(0, 1_000_000, rows)
+    pl.DataFrame(cols).write_csv(numeric + ".tmp")
+    os.replace(numeric + ".tmp", numeric)
+table = os.path.join(work, f"groups_{group_rows}.csv")
+small = os.path.join(work, "dim_100000.csv")
+if not os.path.exists(table):
+    keys = rng.integers(0, 100_000, group_rows)
+    pl.DataFrame({"ikey": keys, "skey": [f"k{k}" for k in rng.integers(0, 10_000, group_rows)],
+                  "v": np.round(rng.normal(10, 3, group_rows), 3)}).write_csv(table + ".tmp")
+    os.replace(table + ".tmp", table)
+    pl.DataFrame({"ikey": np.arange(100_000), "w": np.round(rng.random(100_000), 4)}).write_csv(small)
+PY
+
+cat > "$WORK/anchor.py" <<'PY'
+import resource, sys, time
+task, lib, a = sys.argv[1], sys.argv[2], sys.argv[3]
+b = sys.argv[4] if len(sys.argv) > 4 else None
+import pandas as pd, polars as pl, pyarrow as pa, pyarrow.csv as pacsv
+
+def read(path):
+    if lib == "pandas": return pd.read_csv(path, engine="c")
+    if lib == "pyarrow": return pacsv.read_csv(path)
+    return pl.read_csv(path)
+
+def best(fn):
+    t = float("inf")
+    for _ in range(3):
+        s = time.perf_counter(); out = fn(); t = min(t, time.perf_counter() - s)
+    return t, out
+
+if task == "read":
+    first = read(a)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    del first
+    t, f = best(lambda: read(a))
+    print(f"read\t{lib}\t{t}\t{rss}")
+    sys.exit(0)
+df = read(a)
+if task.startswith("groupby"):
+    key = "ikey" if task == "groupby-int" else "skey"
+    if lib == "pandas": fn = lambda: df.groupby(key, sort=False)["v"].agg(["count", "mean"])
+    elif lib == "pyarrow": fn = lambda: df.group_by(key).aggregate([("v", "count"), ("v", "mean")])
+    else: fn = lambda: df.group_by(key).agg(pl.col("v").count().alias("n"), pl.col("v").mean().alias("mean"))
+else:
+    small = read(b)
+    if lib == "pandas": fn = lambda: df.merge(small, on="ikey", how="inner")
+    elif lib == "pyarrow": fn = lambda: df.join(small, "ikey", join_type="inner")
+    else: fn = lambda: df.join(small, on="ikey", how="inner")
+t, _ = best(fn)
+print(f"{task}\t{lib}\t{t}\t{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}")
+PY
+
+# FRAME_BENCH_BIN runs an already built binary (e.g. from a development package) instead of building here.
+if [ -n "${FRAME_BENCH_BIN:-}" ]; then
+    BIN="$FRAME_BENCH_BIN"
+else
+    swift build -c release --product WharfFrameBench
+    BIN="$(swift build -c release --show-bin-path)/WharfFrameBench"
+fi
+NUMERIC="$WORK/numeric_$ROWS.csv"; TABLE="$WORK/groups_$GROUP_ROWS.csv"; SMALL="$WORK/dim_100000.csv"
+: > "$WORK/results.tsv"
+run_task() {  # task, fileA, [fileB]
+    for lib in pandas pyarrow polars; do
+        "$PY" "$WORK/anchor.py" "$1" "$lib" "$2" ${3:-} >> "$WORK/results.tsv"
+    done
+    "$BIN" "$1" "$2" ${3:-} | awk -F'\t' '{print $1 "\twharf\t" $2 "\t" $3}' >> "$WORK/results.tsv"
+}
+run_task read "$NUMERIC"
+run_task groupby-int "$TABLE"
+run_task groupby-str "$TABLE"
+run_task join "$TABLE" "$SMALL"
+
+RAW_MIB=$(awk -v r="$ROWS" 'BEGIN{printf "%.0f", r*29*8/1048576}')
+"$PY" - "$WORK/results.tsv" "$RAW_MIB" "$(nproc)" <<'PY'
+import sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
+raw, cores = float(sys.argv[2]), sys.argv[3]
+by = {}
+for task, lib, t, rss in rows: by.setdefault(task, {})[lib] = (float(t), float(rss))
+print(f"\nWharfFrame vs anchors ({cores} cores; best of 3; ratio = anchor time / wharf time, >1 means wharf is faster)")
+print(f"{'task':<12} {'lib':<8} {'seconds':>9} {'ratio':>7} {'peak MiB':>9}")
+for task, libs in by.items():
+    w = libs["wharf"][0]
+    for lib in ["pandas", "pyarrow", "polars", "wharf"]:
+        if lib in libs:
+            t, rss = libs[lib]
+            print(f"{task:<12} {lib:<8} {t:9.3f} {t / w:7.2f} {rss:9.0f}")
+print(f"raw numeric size of the read: {raw:.0f} MiB; wharf peak / raw = {by['read']['wharf'][1] / raw:.2f} (target <= 1.5)")
+PY
