@@ -14,7 +14,7 @@ public struct SystemClock: StatesClock {
     public init() {}
     public func now() -> Date { Date() }
     public func sleep(seconds: Double) async throws {
-        if seconds > 0 { try await Task.sleep(nanoseconds: UInt64(seconds * 1e9)) }
+        if seconds > 0 { try await Task.sleep(nanoseconds: UInt64(min(seconds, 99_999_999) * 1e9)) }
     }
     public var isVirtual: Bool { false }
 }
@@ -29,7 +29,7 @@ public final class VirtualClock: StatesClock, @unchecked Sendable {
     public func now() -> Date { lock.withLock { current } }
     public func sleep(seconds: Double) async throws {
         try Task.checkCancellation()
-        if seconds > 0 { advance(by: seconds) }
+        if seconds > 0 { advance(by: min(seconds, 99_999_999)) }
     }
     public func advance(by seconds: Double) { lock.withLock { current = current.addingTimeInterval(seconds) } }
     public var isVirtual: Bool { true }

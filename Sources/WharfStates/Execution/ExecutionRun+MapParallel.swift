@@ -90,7 +90,7 @@ extension ExecutionRun {
             return d
         }
         scope.input = state.queryLanguage == .jsonPath ? effectiveInput : rawInput
-        let maxConcurrency = Int(try count(fields.maxConcurrency, "MaxConcurrency") ?? 0)
+        let maxConcurrency = JSONValue.clampedInt(try count(fields.maxConcurrency, "MaxConcurrency") ?? 0)
         let toleratedCount = try count(fields.toleratedFailureCount, "ToleratedFailureCount")
         let toleratedPercentage = try count(fields.toleratedFailurePercentage, "ToleratedFailurePercentage")
         let tolerant = toleratedCount != nil || toleratedPercentage != nil

@@ -37,6 +37,7 @@ extension ExecutionRun {
                     if retryCounts[i] < r.maxAttempts {
                         var delay = r.intervalSeconds * pow(r.backoffRate, Double(retryCounts[i]))
                         if let m = r.maxDelaySeconds { delay = min(delay, m) }
+                        delay = min(delay, 99_999_999)
                         if r.jitterFull { delay = options.random.nextDouble() * delay }
                         retryCounts[i] += 1
                         attempt += 1

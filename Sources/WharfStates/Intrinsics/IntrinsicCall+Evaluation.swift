@@ -59,9 +59,10 @@ enum Intrinsics {
             guard size > 0 else { throw fail("the chunk size must be greater than 0") }
             var out: [JSONValue] = []
             var i = 0
+            let chunk = min(size, max(1, a.count))
             while i < a.count {
-                out.append(.array(Array(a[i..<min(i + size, a.count)])))
-                i += size
+                out.append(.array(Array(a[i..<min(i + chunk, a.count)])))
+                i += chunk
             }
             return .array(out)
         case .arrayContains:
@@ -76,7 +77,9 @@ enum Intrinsics {
             while step > 0 ? v <= end : v >= end {
                 out.append(.int(v))
                 if out.count > 1000 { throw fail("the range would have more than 1000 items") }
-                v += step
+                let (next, overflow) = v.addingReportingOverflow(step)
+                if overflow { break }
+                v = next
             }
             return .array(out)
         case .arrayGetItem:
@@ -130,7 +133,7 @@ enum Intrinsics {
             } else {
                 r = random.nextDouble()
             }
-            return .int(start + Int(Double(end - start) * r))
+            return .int(min(end - 1, JSONValue.clampedInt((Double(start) + (Double(end) - Double(start)) * r).rounded(.down))))
         case .mathAdd:
             guard let a = args[0].doubleValue else { throw fail("argument 1 must be a number, got \(args[0].typeName)") }
             guard let b = args[1].doubleValue else { throw fail("argument 2 must be a number, got \(args[1].typeName)") }

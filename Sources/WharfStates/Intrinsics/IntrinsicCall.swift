@@ -69,6 +69,7 @@ struct IntrinsicParser {
     let text: [Unicode.Scalar]
     let source: String
     var pos = 0
+    var depth = 0
 
     var atEnd: Bool { pos >= text.count }
     func peek() -> Unicode.Scalar? { pos < text.count ? text[pos] : nil }
@@ -169,6 +170,9 @@ struct IntrinsicParser {
             return .path(try JSONPath(String(s)))
         }
         if c == "S" {
+            depth += 1
+            defer { depth -= 1 }
+            if depth > 100 { throw fail("calls are nested too deeply") }
             return .call(try parseCall())
         }
         var s = ""

@@ -29,6 +29,13 @@ public enum JSONValue: Sendable {
         }
     }
 
+    /// Converts a double to an Int, clamping to ±2^53 (NaN gives 0) so that no input can trap.
+    public static func clampedInt(_ d: Double) -> Int {
+        if d.isNaN { return 0 }
+        let limit = 9_007_199_254_740_992.0
+        return Int(Swift.max(-limit, Swift.min(limit, d)))
+    }
+
     /// The number as an exact Int, also for a Double with no fractional part.
     public var intValue: Int? {
         switch self {

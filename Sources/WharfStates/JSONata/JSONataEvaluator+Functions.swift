@@ -80,11 +80,11 @@ extension JSONataEvaluator {
         case "substring":
             guard let x = try str(0) else { return .undefined }
             let chars = Array(x)
-            var start = Int(try num(1) ?? 0)
+            var start = JSONValue.clampedInt(try num(1) ?? 0)
             if start < 0 { start = max(0, chars.count + start) }
             start = min(start, chars.count)
             var end = chars.count
-            if let len = try num(2) { end = min(chars.count, start + max(0, Int(len))) }
+            if let len = try num(2) { end = min(chars.count, start + max(0, min(chars.count, JSONValue.clampedInt(len)))) }
             return s(String(chars[start..<end]))
         case "substringBefore":
             guard let x = try str(0) else { return .undefined }
@@ -108,7 +108,7 @@ extension JSONataEvaluator {
             guard let x = try str(0) else { return .undefined }
             guard let width = try num(1) else { throw fail("argument 2 (width) is required") }
             let padChar = try str(2) ?? " "
-            let need = Int(abs(width)) - x.count
+            let need = min(1_000_000, JSONValue.clampedInt(abs(width))) - x.count
             if need <= 0 || padChar.isEmpty { return s(x) }
             let padding = String(String(repeating: padChar, count: need).prefix(need))
             return s(width < 0 ? padding + x : x + padding)
@@ -125,7 +125,7 @@ extension JSONataEvaluator {
             } else {
                 parts = x.components(separatedBy: sep).map { .string($0) }
             }
-            if let limit = try num(2) { parts = Array(parts.prefix(max(0, Int(limit)))) }
+            if let limit = try num(2) { parts = Array(parts.prefix(max(0, JSONValue.clampedInt(limit)))) }
             return .value(.array(parts))
         case "join":
             guard let a = arr(0) else { return .undefined }
@@ -145,7 +145,7 @@ extension JSONataEvaluator {
                 var result = x
                 var count = 0
                 var searchStart = result.startIndex
-                while count < Int(limit), let r = result.range(of: pattern, range: searchStart..<result.endIndex) {
+                while count < JSONValue.clampedInt(limit), let r = result.range(of: pattern, range: searchStart..<result.endIndex) {
                     result.replaceSubrange(r, with: replacement)
                     searchStart = result.index(r.lowerBound, offsetBy: replacement.count)
                     count += 1
@@ -170,9 +170,9 @@ extension JSONataEvaluator {
             return s(d)
         case "formatBase":
             guard let x = try num(0) else { return .undefined }
-            let radix = Int(try num(1) ?? 10)
+            let radix = JSONValue.clampedInt(try num(1) ?? 10)
             guard (2...36).contains(radix) else { throw fail("the radix must be between 2 and 36") }
-            return s(String(Int(x.rounded()), radix: radix))
+            return s(String(JSONValue.clampedInt(x.rounded()), radix: radix))
         case "eval":
             guard let x = try str(0) else { return .undefined }
             let e = try JSONataExpression(x)
@@ -196,7 +196,7 @@ extension JSONataEvaluator {
         case "ceil": return try num(0).map { x throws(JSONataError) in try n(x.rounded(.up)) } ?? .undefined
         case "round":
             guard let x = try num(0) else { return .undefined }
-            let precision = Int(try num(1) ?? 0)
+            let precision = max(-300, min(300, JSONValue.clampedInt(try num(1) ?? 0)))
             let scale = pow(10.0, Double(precision))
             let scaled = x * scale
             // Round half to even, as JSONata does.
@@ -212,7 +212,7 @@ extension JSONataEvaluator {
             return try n(x.squareRoot())
         case "random":
             if let seed = try num(0) {
-                var g = SplitMix64(seed: UInt64(bitPattern: Int64(seed)))
+                var g = SplitMix64(seed: UInt64(bitPattern: Int64(JSONValue.clampedInt(seed))))
                 return .value(.double(g.nextDouble()))
             }
             return .value(.double(environment.random.nextDouble()))
@@ -398,7 +398,7 @@ extension JSONataEvaluator {
         case "partition":
             guard let a = arr(0) else { throw fail("argument 1 must be an array") }
             guard let size = try num(1), size >= 1, size.rounded() == size else { throw fail("argument 2 must be a positive integer") }
-            let k = Int(size)
+            let k = max(1, min(a.count + 1, JSONValue.clampedInt(size)))
             return .value(.array(stride(from: 0, to: a.count, by: k).map { .array(Array(a[$0..<min($0 + k, a.count)])) }))
         case "range":
             guard let start = try num(0), let end = try num(1), let step = try num(2) else { throw fail("start, end and step are required") }

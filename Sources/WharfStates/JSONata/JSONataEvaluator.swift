@@ -161,7 +161,7 @@ final class JSONataEvaluator {
             let items = try evaluate(base, context, frame).items
             var out: [JSONValue] = []
             if case .number(let n) = pred {
-                var idx = Int(n.rounded(.down))
+                var idx = JSONValue.clampedInt(n.rounded(.down))
                 if idx < 0 { idx += items.count }
                 if idx >= 0, idx < items.count { out.append(items[idx]) }
                 return .seq(out)
@@ -169,7 +169,7 @@ final class JSONataEvaluator {
             for (i, item) in items.enumerated() {
                 let r = try evaluate(pred, .value(item), frame)
                 if case .value(let v) = r, v.isNumber, let d = v.doubleValue {
-                    var idx = Int(d.rounded(.down))
+                    var idx = JSONValue.clampedInt(d.rounded(.down))
                     if idx < 0 { idx += items.count }
                     if idx == i { out.append(item) }
                 } else if JSONataEvaluator.truthy(r) {
@@ -198,7 +198,7 @@ final class JSONataEvaluator {
                     guard let x = a.intValue, let y = b.intValue, a.isNumber, b.isNumber else {
                         throw JSONataError("the bounds of a range must be integers")
                     }
-                    if y - x > 10_000_000 { throw JSONataError("the range is too large") }
+                    if Double(y) - Double(x) > 10_000_000 { throw JSONataError("the range is too large") }
                     if x <= y { for k in x...y { out.append(.int(k)) } }
                     continue
                 }

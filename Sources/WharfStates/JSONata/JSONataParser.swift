@@ -200,6 +200,7 @@ struct JSONataLexer {
 struct JSONataParser {
     var tokens: [JSONataToken]
     var i = 0
+    var depth = 0
 
     init(_ source: String) throws(JSONataError) {
         var lexer = JSONataLexer(source)
@@ -255,6 +256,9 @@ struct JSONataParser {
     }
 
     mutating func parseExpression(_ rbp: Int) throws(JSONataError) -> JSONataNode {
+        depth += 1
+        defer { depth -= 1 }
+        if depth > 200 { throw JSONataError("the expression is nested too deeply") }
         var left = try parsePrefix()
         while bindingPower(current) > rbp {
             left = try parseInfix(left)

@@ -122,7 +122,7 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
             var i = start
             while i < end {
                 out.append(a[i])
-                i += step
+                i += min(step, n)
             }
         case .recursive(let name):
             collectRecursive(v, name, &out)
@@ -249,6 +249,7 @@ public struct PathSyntaxError: Error, Sendable, Equatable, CustomStringConvertib
 struct JSONPathParser {
     let text: [Unicode.Scalar]
     var pos = 0
+    var depth = 0
 
     init(text: [Unicode.Scalar]) { self.text = text }
 
@@ -458,6 +459,9 @@ struct JSONPathParser {
         skipSpaces()
         if peek() == "(" {
             pos += 1
+            depth += 1
+            defer { depth -= 1 }
+            if depth > 100 { throw fail("the filter is nested too deeply") }
             let e = try parseFilterOr()
             skipSpaces()
             guard peek() == ")" else { throw fail("expected ')'") }
