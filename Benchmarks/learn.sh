@@ -23,9 +23,19 @@ THREADS="${LEARN_THREADS:-2}"
 WORK="${LEARN_WORK:-${TMPDIR:-/tmp}/wharf-learn-bench}"
 mkdir -p "$WORK"
 "$PY" Benchmarks/learn_data.py "$WORK" "$ROWS" "$TEST_ROWS"
-swift build -c release --product WharfLearnBench
-BIN="$(swift build -c release --show-bin-path)/WharfLearnBench"
-"$PY" Benchmarks/learn_anchor.py "$WORK" "$ROUNDS" "$THREADS" > "$WORK/anchor.tsv"
-/usr/bin/time -f "%M" -o "$WORK/wharf-gbdt.mem" "$BIN" gbdt "$WORK" "$ROUNDS" "$THREADS" > "$WORK/wharf.tsv"
-"$BIN" rest "$WORK" "$ROUNDS" "$THREADS" >> "$WORK/wharf.tsv"
+# LEARN_BENCH_BIN runs an already built binary (e.g. from a development package) instead of building here.
+if [ -n "${LEARN_BENCH_BIN:-}" ]; then
+    BIN="$LEARN_BENCH_BIN"
+else
+    swift build -c release --product WharfLearnBench
+    BIN="$(swift build -c release --show-bin-path)/WharfLearnBench"
+fi
+: > "$WORK/anchor.tsv"
+for task in lgbm-leaves63 lgbm-depth6 xgb-depth6 xgb-leaves63 xgb-predict sklearn-logreg imblearn-smote; do
+    "$PY" Benchmarks/learn_anchor.py "$task" "$WORK" "$ROUNDS" "$THREADS" >> "$WORK/anchor.tsv"
+done
+: > "$WORK/wharf.tsv"
+for task in gbdt-leaves63 gbdt-depth6 predict linear smote; do
+    "$BIN" "$task" "$WORK" "$ROUNDS" "$THREADS" >> "$WORK/wharf.tsv"
+done
 "$PY" Benchmarks/learn_table.py "$WORK"

@@ -1,0 +1,32 @@
+"""Prints the WharfLearn benchmark table: every task with Wharf's figures beside each anchor's and the ratios."""
+import sys
+from pathlib import Path
+
+rows = []
+for name in ("anchor.tsv", "wharf.tsv"):
+    for line in (Path(sys.argv[1]) / name).read_text().splitlines():
+        task, tool, seconds, auc, mem, *extra = line.split("\t")
+        rows.append((task, tool, float(seconds), float(auc), float(mem), extra[0] if extra else ""))
+
+tasks = []
+for r in rows:
+    if r[0] not in tasks:
+        tasks.append(r[0])
+
+
+def fmt_time(s):
+    return f"{s * 1e6:.2f} us" if s < 1e-3 else f"{s:.3f} s"
+
+
+print(f"| task | tool | time | AUC | peak MB | time ratio wharf/anchor | AUC diff | notes |")
+print(f"|---|---|---|---|---|---|---|---|")
+for task in tasks:
+    wharf = [r for r in rows if r[0] == task and r[1] == "wharf"]
+    for r in [r for r in rows if r[0] == task]:
+        ratio, diff = "", ""
+        if r[1] != "wharf" and wharf:
+            ratio = f"{wharf[0][2] / r[2]:.2f}x"
+            if r[3] == r[3] and wharf[0][3] == wharf[0][3]:
+                diff = f"{wharf[0][3] - r[3]:+.4f}"
+        auc = f"{r[3]:.4f}" if r[3] == r[3] else ""
+        print(f"| {task} | {r[1]} | {fmt_time(r[2])} | {auc} | {r[4]:.0f} | {ratio} | {diff} | {r[5]} |")
