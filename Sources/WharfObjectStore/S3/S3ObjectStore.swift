@@ -12,7 +12,8 @@ public final class S3ObjectStore: ObjectStore {
     let client: HTTPClient
     let logger: Logger
     let signer: SigV4Signer
-    let requestTimeout: TimeAmount = .seconds(300)
+    /// Deadline of one attempt; a 16 MiB part must fit in it on a slow link.
+    let requestTimeout: TimeAmount = .seconds(120)
 
     /// Uses `client` when given (its owner shuts it down), else the process-wide shared client.
     public init(configuration: S3Configuration, client: HTTPClient = .shared, logger: Logger = Logger(label: "wharf.objectstore.s3")) {
@@ -54,7 +55,7 @@ public final class S3ObjectStore: ObjectStore {
     /// with exponential backoff; returns the whole answer (S3's answers to these are small).
     func send(
         _ method: HTTPMethod, key: String?, query: [(name: String, value: String)] = [], headers: [(name: String, value: String)] = [],
-        body: ByteBuffer? = nil, responseLimit: Int = 32 << 20
+        body: ByteBuffer? = nil, responseLimit: Int = 32 << 20, timeout: TimeAmount? = nil
     ) async throws -> Response {
         let path = configuration.path(forKey: key)
         var attempt = 0
@@ -62,7 +63,7 @@ public final class S3ObjectStore: ObjectStore {
             attempt += 1
             do {
                 let request = signedRequest(method: method, path: path, query: query, headers: headers, body: body)
-                let response = try await client.execute(request, timeout: requestTimeout, logger: logger)
+                let response = try await client.execute(request, timeout: timeout ?? requestTimeout, logger: logger)
                 let bytes = try await response.body.collect(upTo: responseLimit)
                 if response.status.code >= 500 && attempt < configuration.maximumAttempts {
                     try await backoff(attempt)
@@ -112,8 +113,10 @@ public final class S3ObjectStore: ObjectStore {
 
     // MARK: buckets
 
+    /// One HEAD of the real bucket with a short deadline: the HTTP client keeps retrying a
+    /// refused connection until the deadline, and a readiness probe must answer quickly.
     public func checkHealth() async throws {
-        let response = try await send(.HEAD, key: nil)
+        let response = try await send(.HEAD, key: nil, timeout: .seconds(2))
         guard response.status == .ok else {
             throw ObjectStoreError.backend("S3 bucket '\(configuration.bucket)' answered \(response.status.code) to HEAD")
         }
