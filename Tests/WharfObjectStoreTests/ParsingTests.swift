@@ -94,4 +94,15 @@ struct ParsingTests {
         #expect(SigV4.parseTimestamp("20151021T072800Z") == Date(timeIntervalSince1970: 1_445_412_480))
         #expect(SigV4.parseTimestamp("2015-10-21") == nil)
     }
+
+    @Test func storageLocations() throws {
+        let folder = temporaryFolder("location")
+        #expect(try ObjectStoreLocation.open(folder + "/objects") is FolderObjectStore)
+        #expect(FileManager.default.fileExists(atPath: folder + "/objects"))
+        #expect(try ObjectStoreLocation.open("file://" + folder + "/other") is FolderObjectStore)
+        let s3 = try ObjectStoreLocation.open("s3://b/p?endpoint=http://127.0.0.1:1", environment: ["AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b"])
+        #expect((s3 as? S3ObjectStore)?.configuration.prefix == "p/")
+        #expect(throws: ObjectStoreError.self) { try ObjectStoreLocation.open("ftp://x/y") }
+        #expect(throws: ObjectStoreError.self) { try ObjectStoreLocation.open("") }
+    }
 }

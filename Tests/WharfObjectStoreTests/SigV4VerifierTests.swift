@@ -130,6 +130,41 @@ struct SigV4VerifierTests {
         }
     }
 
+    /// Signed chunks followed by a signed checksum trailer, built with the shared primitives.
+    @Test func signedChunksWithSignedTrailer() async throws {
+        var request = SigV4Request(method: "PUT", path: "/b/k", headers: [
+            ("Host", "127.0.0.1:8080"), ("Content-Encoding", "aws-chunked"), ("x-amz-trailer", "x-amz-checksum-crc32"),
+            ("x-amz-decoded-content-length", "11"),
+        ])
+        SigV4Signer(credentials: credentials, region: "us-east-1").sign(&request, payloadHash: SigV4.streamingPayloadTrailer, date: now)
+        let seed = request.header("authorization")!.components(separatedBy: "Signature=").last!
+        let timestamp = SigV4.timestamp(now)
+        let day = String(timestamp.prefix(8))
+        let scope = SigV4.scope(date: day, region: "us-east-1", service: "s3")
+        let key = SigV4.signingKey(secret: credentials.secretAccessKey, date: day, region: "us-east-1", service: "s3")
+        func chunkSignature(_ previous: String, _ data: String) -> String {
+            SigV4.signature(signingKey: key, stringToSign: "AWS4-HMAC-SHA256-PAYLOAD\n\(timestamp)\n\(scope)\n\(previous)\n\(SigV4.emptyPayloadHash)\n\(SigV4.sha256Hex(Array(data.utf8)))")
+        }
+        let s1 = chunkSignature(seed, "hello world")
+        let s2 = chunkSignature(s1, "")
+        func body(checksum: String) -> String {
+            let trailer = "x-amz-checksum-crc32:\(checksum)\n"
+            let trailerSignature = SigV4.signature(signingKey: key, stringToSign: "AWS4-HMAC-SHA256-TRAILER\n\(timestamp)\n\(scope)\n\(s2)\n\(SigV4.sha256Hex(Array(trailer.utf8)))")
+            return "b;chunk-signature=\(s1)\r\nhello world\r\n0;chunk-signature=\(s2)\r\nx-amz-checksum-crc32:\(checksum)\r\nx-amz-trailer-signature:\(trailerSignature)\r\n\r\n"
+        }
+        let result = try await verifier.verify(request, now: now, secret: lookup)
+        var text = ""
+        for try await chunk in result.verifiedBody(Pieces(pieces: [ByteBuffer(string: body(checksum: "DUoRhQ=="))])) { text += String(buffer: chunk) }
+        #expect(text == "hello world")
+        await #expect(throws: SigV4Error.chunkSignatureMismatch) {
+            for try await _ in result.verifiedBody(Pieces(pieces: [ByteBuffer(string: body(checksum: "AAAAAA=="))])) {}
+        }
+        let forged = body(checksum: "DUoRhQ==").replacingOccurrences(of: "x-amz-trailer-signature:", with: "x-amz-trailer-signature:0")
+        await #expect(throws: SigV4Error.self) {
+            for try await _ in result.verifiedBody(Pieces(pieces: [ByteBuffer(string: forged)])) {}
+        }
+    }
+
     @Test func canonicalPathEncoding() {
         // S3 decodes the wire path once and re-encodes strictly; it never normalizes.
         #expect(SigV4.canonicalURI(rawPath: "/b/a b+c") == "/b/a%20b%2Bc")

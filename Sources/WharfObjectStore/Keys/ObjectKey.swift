@@ -4,7 +4,7 @@ public enum ObjectKey {
     /// S3's limit on a key's UTF-8 length.
     public static let maximumLength = 1024
 
-    /// Throws `.invalidKey` naming the rule the key breaks.
+    /// Throws `.invalidKey` naming the rule the key breaks, or `.keyTooLong`.
     ///
     /// Rejected: empty keys, keys over 1024 UTF-8 bytes, NUL and other control characters,
     /// backslashes (a separator on some systems), a leading `/`, and `.` or `..` segments, also
@@ -12,9 +12,7 @@ public enum ObjectKey {
     public static func validate(_ key: String) throws(ObjectStoreError) {
         if key.isEmpty { throw .invalidKey(key, reason: "key is empty") }
         let utf8 = key.utf8
-        if utf8.count > maximumLength {
-            throw .invalidKey(key, reason: "key is \(utf8.count) bytes of UTF-8; at most \(maximumLength) allowed")
-        }
+        if utf8.count > maximumLength { throw .keyTooLong(key, length: utf8.count) }
         for scalar in key.unicodeScalars {
             let v = scalar.value
             if v < 0x20 || v == 0x7F || (v >= 0x80 && v < 0xA0) {

@@ -5,7 +5,10 @@ public enum ObjectStoreError: Error, Sendable, Hashable, CustomStringConvertible
     case bucketNotEmpty(String)
     case bucketAlreadyOwnedByYou(String)
     case invalidBucketName(String, reason: String)
+    /// A key the stores refuse (traversal segments, control characters, a leading `/`, …).
     case invalidKey(String, reason: String)
+    /// A key over 1024 bytes of UTF-8.
+    case keyTooLong(String, length: Int)
     /// The range starts beyond the object's end (HTTP 416).
     case invalidRange(String, size: Int64)
     /// A part named in a completion is missing or its ETag differs.
@@ -27,7 +30,8 @@ public enum ObjectStoreError: Error, Sendable, Hashable, CustomStringConvertible
         case .bucketNotEmpty: "BucketNotEmpty"
         case .bucketAlreadyOwnedByYou: "BucketAlreadyOwnedByYou"
         case .invalidBucketName: "InvalidBucketName"
-        case .invalidKey: "KeyTooLongError"
+        case .invalidKey: "InvalidArgument"
+        case .keyTooLong: "KeyTooLongError"
         case .invalidRange: "InvalidRange"
         case .invalidPart: "InvalidPart"
         case .invalidPartOrder: "InvalidPartOrder"
@@ -57,6 +61,7 @@ public enum ObjectStoreError: Error, Sendable, Hashable, CustomStringConvertible
         case .bucketAlreadyOwnedByYou(let b): "bucket '\(b)' already exists"
         case .invalidBucketName(let b, let r): "invalid bucket name '\(b)': \(r)"
         case .invalidKey(let k, let r): "invalid key '\(k.prefix(200))': \(r)"
+        case .keyTooLong(let k, let n): "key '\(k.prefix(60))…' is \(n) bytes of UTF-8; at most 1024 allowed"
         case .invalidRange(let r, let size): "range '\(r)' is not satisfiable for an object of \(size) bytes"
         case .invalidPart(let n, let r): "part \(n): \(r)"
         case .invalidPartOrder(let r): "parts are not in ascending order: \(r)"
