@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 /// Quote and newline counts of one piece, under both guesses of whether it starts inside a quoted field.
 struct CSVPieceScan: Sendable {
@@ -15,23 +16,48 @@ struct CSVPieceScan: Sendable {
     static func scan(_ b: UnsafeBufferPointer<UInt8>) -> CSVPieceScan {
         var s = CSVPieceScan()
         var inQuote = 0
-        var n0 = 0, n1 = 0, q = 0
+        var n = (0, 0), q = 0
         var f0 = -1, f1 = -1, l0 = -1, l1 = -1
-        for i in 0..<b.count {
-            let c = b[i]
-            if c == 34 {
-                inQuote ^= 1
-                q += 1
-            } else if c == 10 {
-                if inQuote == 0 {
-                    n0 += 1; l0 = i; if f0 < 0 { f0 = i }
-                } else {
-                    n1 += 1; l1 = i; if f1 < 0 { f1 = i }
+        let base = b.baseAddress!
+        let count = b.count
+        var i = 0
+        @inline(__always) func newline(_ at: Int) {
+            if inQuote == 0 { n.0 += 1; l0 = at; if f0 < 0 { f0 = at } } else { n.1 += 1; l1 = at; if f1 < 0 { f1 = at } }
+        }
+        // Eight bytes at a time: words without quotes only count their newlines (SWAR byte compare).
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        @inline(__always) func zeroBytes(_ v: UInt64) -> UInt64 { ~(((v & low7) &+ low7) | v | low7) }
+        while i + 8 <= count {
+            let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self).littleEndian
+            let quotes = zeroBytes(w ^ (ones &* 34))
+            let lines = zeroBytes(w ^ (ones &* 10))
+            if quotes == 0 {
+                if lines != 0 {
+                    let c = lines.nonzeroBitCount
+                    let first = i + lines.trailingZeroBitCount / 8
+                    let last = i + (63 - lines.leadingZeroBitCount) / 8
+                    if inQuote == 0 {
+                        n.0 += c; l0 = last; if f0 < 0 { f0 = first }
+                    } else {
+                        n.1 += c; l1 = last; if f1 < 0 { f1 = first }
+                    }
+                }
+            } else {
+                for k in i..<(i + 8) {
+                    let c = base[k]
+                    if c == 34 { inQuote ^= 1; q += 1 } else if c == 10 { newline(k) }
                 }
             }
+            i += 8
+        }
+        while i < count {
+            let c = base[i]
+            if c == 34 { inQuote ^= 1; q += 1 } else if c == 10 { newline(i) }
+            i += 1
         }
         s.quotes = q
-        s.newlines = (n0, n1)
+        s.newlines = n
         s.firstNewline = (f0 < 0 ? nil : f0, f1 < 0 ? nil : f1)
         s.lastNewline = (l0 < 0 ? nil : l0, l1 < 0 ? nil : l1)
         return s
@@ -67,13 +93,13 @@ extension CSVReader {
         let pieceCount = max(1, (length + pieceSize - 1) / pieceSize)
         let source = self.source
         let scans = ParallelSlots(pieceCount, CSVPieceScan())
+        let pool = ReadBufferPool()
         let readErrors = ParallelSlots<FrameError?>(pieceCount, nil)
         DispatchQueue.concurrentPerform(iterations: pieceCount) { i in
             let s = start + i * pieceSize
             let e = min(end, s + pieceSize)
             do throws(FrameError) {
-                let bytes = try source.bytes(s..<e)
-                scans[i] = bytes.withUnsafeBufferPointer { CSVPieceScan.scan($0) }
+                scans[i] = try pool.withBytes(source, s..<e) { CSVPieceScan.scan($0) }
             } catch {
                 readErrors[i] = error
             }
@@ -134,37 +160,32 @@ extension CSVReader {
         let sinks = selected.map { j in CSVColumnSink(name: fieldNames[j], type: fieldTypes[j], capacity: total) }
         var fieldToSink = [Int](repeating: -1, count: fieldNames.count)
         for (k, j) in selected.enumerated() { fieldToSink[j] = k }
-        let parser = CSVSegmentParser(fieldCount: fieldNames.count, fieldToSink: fieldToSink, fieldNames: fieldNames,
-                                      sinks: sinks, na: NATokens(options.naTokens), delimiter: options.delimiter,
-                                      strict: options.strictQuotes, parseDates: options.parseDates)
         let outcomes = ParallelSlots<CSVSegmentOutcome?>(starts.count, nil)
         let readErrors = ParallelSlots<FrameError?>(starts.count, nil)
+        let pool = ReadBufferPool()
         let source = self.source
-        DispatchQueue.concurrentPerform(iterations: starts.count) { k in
-            let s = starts[k]
-            let e = k + 1 < starts.count ? starts[k + 1] : windowEnd
-            do throws(FrameError) {
-                let bytes = try source.bytes(s..<e)
-                outcomes[k] = bytes.withUnsafeBufferPointer { parser.parse($0, rowBase: rowBase[k], maxRows: bounds[k]) }
-            } catch {
-                readErrors[k] = error
+        let names = fieldNames, options = self.options
+        CSVColumnSink.withSlots(sinks[...]) { slots in
+            let parser = CSVSegmentParser(fieldCount: names.count, fieldToSink: fieldToSink, fieldNames: names,
+                                          sinks: sinks, slots: slots, na: NATokens(options.naTokens), delimiter: options.delimiter,
+                                          strict: options.strictQuotes, parseDates: options.parseDates)
+            DispatchQueue.concurrentPerform(iterations: starts.count) { k in
+                let s = starts[k]
+                let e = k + 1 < starts.count ? starts[k + 1] : windowEnd
+                do throws(FrameError) {
+                    outcomes[k] = try pool.withBytes(source, s..<e) { parser.parse($0, rowBase: rowBase[k], maxRows: bounds[k]) }
+                } catch {
+                    readErrors[k] = error
+                }
             }
         }
         let results = outcomes.array
-        func discard() {
-            for (k, r) in results.enumerated() {
-                if let r { for sink in sinks { sink.deinitialize(rowBase[k]..<(rowBase[k] + r.rows)) } }
-            }
-            for sink in sinks { sink.deallocate() }
-        }
         if let e = readErrors.array.compactMap({ $0 }).first {
-            discard()
             throw e
         }
         for (k, r) in results.enumerated() {
             if let (error, offset) = r!.error {
-                discard()
-                var e = error
+                    var e = error
                 let line = try lineNumber(at: starts[k] + offset)
                 e.line = line
                 e.message = "line \(line): " + e.message
@@ -181,7 +202,6 @@ extension CSVReader {
             }
         }
         if !widening.types.isEmpty {
-            discard()
             return .widen(widening)
         }
         // Compact segments that had fewer records than newlines (blank lines), then hand buffers to columns.
@@ -193,16 +213,24 @@ extension CSVReader {
             for s in 0..<sinks.count where !r.nullRows[s].isEmpty { nulls[s].append(contentsOf: r.nullRows[s].map { $0 + dest }) }
             dest += r.rows
         }
-        var columns: [Column] = []
-        var failure: FrameError? = nil
-        for (s, sink) in sinks.enumerated() {
+        // Columns are handed over in parallel: each is a copy into its final array.
+        let finished = ParallelSlots<Result<Column, FrameError>?>(sinks.count, nil)
+        let rows = dest
+        let nullRows = nulls
+        DispatchQueue.concurrentPerform(iterations: sinks.count) { s in
             do throws(FrameError) {
-                columns.append(try sink.finish(count: dest, nullRows: nulls[s]))
+                finished[s] = .success(try sinks[s].finish(count: rows, nullRows: nullRows[s]))
             } catch {
-                failure = error
+                finished[s] = .failure(error)
             }
         }
-        if let failure { throw failure }
+        var columns: [Column] = []
+        for r in finished.array {
+            switch r! {
+            case .success(let c): columns.append(c)
+            case .failure(let e): throw e
+            }
+        }
         return .frame(try DataFrame(columns), end: windowEnd)
     }
 
@@ -211,5 +239,31 @@ extension CSVReader {
         if Set([a, b]) == Set([.int64, .double]) { return .double }
         if Set([a, b]) == Set([.date, .timestamp]) { return .timestamp }
         return .string
+    }
+}
+
+/// Read buffers reused across pieces, so each piece costs a `pread` and no fresh pages.
+final class ReadBufferPool: @unchecked Sendable {
+    private let lock = NSLock()
+    private var free: [UnsafeMutableRawBufferPointer] = []
+
+    deinit { for b in free { b.deallocate() } }
+
+    func withBytes<R>(_ source: any ByteSource, _ range: Range<Int>, _ body: (UnsafeBufferPointer<UInt8>) -> R) throws(FrameError) -> R {
+        lock.lock()
+        var buffer = free.popLast()
+        lock.unlock()
+        if let b = buffer, b.count < range.count {
+            b.deallocate()
+            buffer = nil
+        }
+        let b = buffer ?? .allocate(byteCount: Swift.max(range.count, 1 << 16), alignment: 64)
+        defer {
+            lock.lock()
+            free.append(b)
+            lock.unlock()
+        }
+        if !range.isEmpty { try source.read(at: range.lowerBound, count: range.count, into: b.baseAddress!) }
+        return body(UnsafeBufferPointer(start: b.baseAddress!.assumingMemoryBound(to: UInt8.self), count: range.count))
     }
 }

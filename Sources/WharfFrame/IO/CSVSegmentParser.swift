@@ -24,6 +24,21 @@ struct CSVSegmentParser {
     let delimiter: UInt8
     let strict: Bool
     let parseDates: Bool
+    /// The sinks' buffers without the class and enum indirection, for the per-field store.
+    let slots: [CSVColumnSink.Slot]
+
+    init(fieldCount: Int, fieldToSink: [Int], fieldNames: [String], sinks: [CSVColumnSink], slots: [CSVColumnSink.Slot],
+         na: NATokens, delimiter: UInt8, strict: Bool, parseDates: Bool) {
+        self.fieldCount = fieldCount
+        self.fieldToSink = fieldToSink
+        self.fieldNames = fieldNames
+        self.sinks = sinks
+        self.na = na
+        self.delimiter = delimiter
+        self.strict = strict
+        self.parseDates = parseDates
+        self.slots = slots
+    }
 
     func parse(_ bytes: UnsafeBufferPointer<UInt8>, rowBase: Int, maxRows: Int) -> CSVSegmentOutcome {
         var out = CSVSegmentOutcome(sinks: sinks.count)
@@ -34,6 +49,11 @@ struct CSVSegmentParser {
             var field = 0
             do throws(CSVSyntaxError) {
                 while true {
+                    if field < fieldCount, let last = fastNumber(&tok, sink: fieldToSink[field], row: row) {
+                        field += 1
+                        if last { break }
+                        continue
+                    }
                     let f = try tok.next()
                     if field < fieldCount {
                         let s = fieldToSink[field]
@@ -43,7 +63,6 @@ struct CSVSegmentParser {
                     if f.last { break }
                 }
             } catch {
-                fill(from: field, row: row)
                 out.rows += 1
                 let what: String
                 switch error.kind {
@@ -55,7 +74,6 @@ struct CSVSegmentParser {
                 return out
             }
             if field != fieldCount {
-                fill(from: field, row: row)
                 out.rows += 1
                 out.error = (FrameError(.raggedRow, "expected \(fieldCount) fields, found \(field)", field: field < fieldCount ? fieldNames[field] : nil), recordStart)
                 return out
@@ -65,56 +83,106 @@ struct CSVSegmentParser {
         return out
     }
 
-    private func columnLabel(_ field: Int) -> String {
-        field < fieldNames.count ? " ('\(fieldNames[field])')" : ""
+    /// Reads an unquoted numeric field in one pass (number and field end together), storing it; nil when the field
+    /// is anything else (quoted, empty, not a plain number), which the general tokenizer then handles.
+    @inline(__always)
+    private func fastNumber(_ tok: inout CSVTokenizer, sink s: Int, row: Int) -> Bool? {
+        guard s >= 0 else { return nil }
+        let slot = slots[s]
+        guard slot.kind == .double || slot.kind == .int64 else { return nil }
+        let base = tok.buffer.baseAddress!
+        let start = tok.position
+        let remaining = tok.buffer.count - start
+        guard remaining > 0 else { return nil }
+        let p = base + start
+        var used = 0
+        if slot.kind == .double {
+            let (v, n) = NumberParsing.scanDouble(p, remaining)
+            guard let v, !v.isNaN else { return nil }
+            used = n
+            guard let last = fieldEnd(p, used, remaining) else { return nil }
+            slot.pointer.assumingMemoryBound(to: Double.self)[row] = v
+            tok.position = start + used + last.consumed
+            return last.isLast
+        }
+        var i = 0
+        let negative = p[0] == 45
+        if negative { i = 1 }
+        var v: Int64 = 0
+        let digitsStart = i
+        while i < remaining, i - digitsStart < 18 {
+            let d = p[i] &- 48
+            if d >= 10 { break }
+            v = v &* 10 &+ Int64(d)
+            i += 1
+        }
+        guard i > digitsStart, let last = fieldEnd(p, i, remaining) else { return nil }
+        slot.pointer.assumingMemoryBound(to: Int64.self)[row] = negative ? -v : v
+        tok.position = start + i + last.consumed
+        return last.isLast
     }
 
-    /// Gives the remaining sinks of a broken record a value so every processed row is initialized.
-    private func fill(from field: Int, row: Int) {
-        guard field < fieldCount else { return }
-        for j in field..<fieldCount {
-            let s = fieldToSink[j]
-            if s >= 0, case .string(let p) = sinks[s].buffer { (p + row).initialize(to: "") }
-        }
+    /// Whether `p[used]` ends a field: a delimiter (not last), a newline or `\r\n` or the end (last).
+    @inline(__always)
+    private func fieldEnd(_ p: UnsafePointer<UInt8>, _ used: Int, _ remaining: Int) -> (isLast: Bool, consumed: Int)? {
+        if used == remaining { return (true, 0) }
+        let c = p[used]
+        if c == delimiter { return (false, 1) }
+        if c == 10 { return (true, 1) }
+        if c == 13, used + 1 < remaining, p[used + 1] == 10 { return (true, 2) }
+        if c == 13, used + 1 == remaining { return (true, 1) }
+        return nil
+    }
+
+    private func columnLabel(_ field: Int) -> String {
+        field < fieldNames.count ? " ('\(fieldNames[field])')" : ""
     }
 
     @inline(__always)
     private func store(_ f: CSVField, sink s: Int, row: Int, local: Int, record: Int, into out: inout CSVSegmentOutcome) {
         let p = f.base, n = f.count
-        switch sinks[s].buffer {
-        case .double(let b):
+        let slot = slots[s]
+        switch slot.kind {
+        case .double:
+            let b = slot.pointer.assumingMemoryBound(to: Double.self)
             if n > 0, let v = NumberParsing.double(p, n) {
                 if v.isNaN { b[row] = 0; out.nullRows[s].append(local) } else { b[row] = v }
                 return
             }
             b[row] = 0
-        case .int64(let b):
+        case .int64:
+            let b = slot.pointer.assumingMemoryBound(to: Int64.self)
             if n > 0, let v = NumberParsing.int64(p, n) { b[row] = v; return }
             b[row] = 0
-        case .float(let b):
+        case .float:
+            let b = slot.pointer.assumingMemoryBound(to: Float.self)
             if n > 0, let v = NumberParsing.double(p, n) {
                 if v.isNaN { b[row] = 0; out.nullRows[s].append(local) } else { b[row] = Float(v) }
                 return
             }
             b[row] = 0
-        case .bool(let b):
+        case .bool:
+            let b = slot.pointer.assumingMemoryBound(to: Bool.self)
             if let v = NumberParsing.bool(p, n) { b[row] = v; return }
             b[row] = false
-        case .date(let b):
+        case .date:
+            let b = slot.pointer.assumingMemoryBound(to: Int32.self)
             if let v = CivilDate.parseDate(UnsafeBufferPointer(start: p, count: n)) { b[row] = v; return }
             b[row] = 0
-        case .timestamp(let b):
+        case .timestamp:
+            let b = slot.pointer.assumingMemoryBound(to: Int64.self)
             let buf = UnsafeBufferPointer(start: p, count: n)
             if let v = CivilDate.parseTimestamp(buf) { b[row] = v; return }
             if let d = CivilDate.parseDate(buf) { b[row] = Int64(d) * 86_400_000_000; return }
             b[row] = 0
-        case .string(let b):
+        case .string:
+            let b = slot.pointer.assumingMemoryBound(to: String.self)
             // A quoted field is literal text: `""` is an empty string and `"NA"` the letters N and A.
             if !f.quoted && na.contains(p, n) {
-                (b + row).initialize(to: "")
+                b[row] = ""
                 out.nullRows[s].append(local)
             } else {
-                (b + row).initialize(to: String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self))
+                b[row] = String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
             }
             return
         }

@@ -57,8 +57,11 @@ struct CSVTokenizer {
         if p < n, base[p] == Self.quote { return try quotedField() }
         let start = p
         let d = delimiter
+        // Bytes above every special byte (digits and letters, for a comma) need one comparison.
+        let ordinary = Swift.max(d, Self.quote)
         while p < n {
             let c = base[p]
+            if c > ordinary { p += 1; continue }
             if c == d || c == Self.newline { break }
             if c == Self.quote, strict { throw CSVSyntaxError(kind: .quoteInUnquotedField, offset: p) }
             p += 1

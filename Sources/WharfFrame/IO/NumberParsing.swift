@@ -1,12 +1,35 @@
 /// Byte-level parsers for CSV fields: no allocation, exact for the common short decimals.
-@usableFromInline enum NumberParsing {
-    @usableFromInline static let powersOf10: [Double] = (0...22).map { e in
-        var v = 1.0
-        for _ in 0..<e { v *= 10 }
-        return v
+enum NumberParsing {
+    /// Exact powers of ten 10^0 ... 10^22 (every one is a Double without rounding).
+    @inline(__always) static func powerOf10(_ e: Int) -> Double {
+        switch e {
+        case 0: return 1e0
+        case 1: return 1e1
+        case 2: return 1e2
+        case 3: return 1e3
+        case 4: return 1e4
+        case 5: return 1e5
+        case 6: return 1e6
+        case 7: return 1e7
+        case 8: return 1e8
+        case 9: return 1e9
+        case 10: return 1e10
+        case 11: return 1e11
+        case 12: return 1e12
+        case 13: return 1e13
+        case 14: return 1e14
+        case 15: return 1e15
+        case 16: return 1e16
+        case 17: return 1e17
+        case 18: return 1e18
+        case 19: return 1e19
+        case 20: return 1e20
+        case 21: return 1e21
+        default: return 1e22
+        }
     }
 
-    @inlinable static func int64(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int64? {
+    @inline(__always) static func int64(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int64? {
         guard n > 0 else { return nil }
         var i = 0
         var negative = false
@@ -35,49 +58,63 @@
     }
 
     /// Decimal or scientific notation, also `inf`/`nan` spellings; nil for anything else.
-    @inlinable static func double(_ p: UnsafePointer<UInt8>, _ n: Int) -> Double? {
-        guard n > 0 else { return nil }
+    @inline(__always) static func double(_ p: UnsafePointer<UInt8>, _ n: Int) -> Double? {
+        let (v, used) = scanDouble(p, n)
+        if used == n, let v { return v }
+        return slow(p, n)
+    }
+
+    /// Reads the longest number at the start of `p` (at most `n` bytes): its value (nil when there is no
+    /// number, or it needs the slow parser) and the bytes it spans. Up to 19 significant digits with a power of
+    /// ten up to 22 are exact (Clinger's fast path); callers send the rest to `slow`.
+    @inline(__always) static func scanDouble(_ p: UnsafePointer<UInt8>, _ n: Int) -> (Double?, Int) {
+        guard n > 0 else { return (nil, 0) }
         var i = 0
-        var negative = false
-        if p[0] == 45 || p[0] == 43 { negative = p[0] == 45; i = 1 }
+        let negative = p[0] == 45
+        if negative || p[0] == 43 { i = 1 }
         var mantissa: UInt64 = 0
-        var digits = 0
-        var exp10 = 0
-        var sawDigit = false
-        while i < n, p[i] &- 48 < 10 {
-            sawDigit = true
-            if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(p[i] &- 48); if mantissa != 0 { digits += 1 } } else { exp10 += 1 }
+        let intStart = i
+        while i < n {
+            let d = p[i] &- 48
+            if d >= 10 { break }
+            mantissa = mantissa &* 10 &+ UInt64(d)
             i += 1
         }
+        var digits = i - intStart
+        var fraction = 0
         if i < n, p[i] == 46 {
             i += 1
-            while i < n, p[i] &- 48 < 10 {
-                sawDigit = true
-                if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(p[i] &- 48); if mantissa != 0 { digits += 1 }; exp10 -= 1 }
+            let fracStart = i
+            while i < n {
+                let d = p[i] &- 48
+                if d >= 10 { break }
+                mantissa = mantissa &* 10 &+ UInt64(d)
                 i += 1
             }
+            fraction = i - fracStart
+            digits += fraction
         }
-        guard sawDigit else { return slow(p, n) }
+        guard digits > 0 else { return (nil, 0) }
+        var exp10 = -fraction
         if i < n, p[i] == 101 || p[i] == 69 {
             i += 1
             var eneg = false
             if i < n, p[i] == 45 || p[i] == 43 { eneg = p[i] == 45; i += 1 }
             var e = 0
-            var sawE = false
-            while i < n, p[i] &- 48 < 10 { e = min(e * 10 + Int(p[i] &- 48), 100_000); sawE = true; i += 1 }
-            guard sawE else { return nil }
+            let eStart = i
+            while i < n, p[i] &- 48 < 10 { e = Swift.min(e &* 10 &+ Int(p[i] &- 48), 100_000); i += 1 }
+            guard i > eStart else { return (nil, i) }
             exp10 += eneg ? -e : e
         }
-        guard i == n else { return nil }
-        if mantissa <= (1 << 53) && exp10 >= -22 && exp10 <= 22 && digits <= 19 {
+        if digits <= 19 && mantissa <= (1 << 53) && exp10 >= -22 && exp10 <= 22 {
             var v = Double(mantissa)
-            v = exp10 < 0 ? v / powersOf10[-exp10] : v * powersOf10[exp10]
-            return negative ? -v : v
+            v = exp10 < 0 ? v / powerOf10(-exp10) : v * powerOf10(exp10)
+            return (negative ? -v : v, i)
         }
-        return slow(p, n)
+        return (nil, i)
     }
 
-    @usableFromInline static func slow(_ p: UnsafePointer<UInt8>, _ n: Int) -> Double? {
+    static func slow(_ p: UnsafePointer<UInt8>, _ n: Int) -> Double? {
         let s = String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
         switch s.lowercased() {
         case "inf", "+inf", "infinity", "+infinity": return .infinity
@@ -89,13 +126,13 @@
     }
 
     /// true/True/TRUE and false/False/FALSE, the spellings pandas reads as booleans.
-    @inlinable static func bool(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool? {
+    @inline(__always) static func bool(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool? {
         if n == 4, isCaseOf(p, n, "true") { return true }
         if n == 5, isCaseOf(p, n, "false") { return false }
         return nil
     }
 
-    @inlinable static func isCaseOf(_ p: UnsafePointer<UInt8>, _ n: Int, _ lower: StaticString) -> Bool {
+    static func isCaseOf(_ p: UnsafePointer<UInt8>, _ n: Int, _ lower: StaticString) -> Bool {
         let l = lower.utf8Start
         var allLower = true, allUpper = true, capitalised = true
         for i in 0..<n {
