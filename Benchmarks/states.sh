@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # WharfStates benchmark: an express-style chain of 100 Pass states (Parameters + ResultPath), run many times,
 # side by side with moto's Step Functions interpreter (moto server, execute_state_machine enabled), in one run.
-# Usage: Benchmarks/states.sh      Env: STATES_RUNS (5000, Wharf executions), STATES_ANCHOR_RUNS (20, moto executions)
+# Usage: Benchmarks/states.sh      Env: STATES_RUNS (5000, Wharf executions), STATES_ANCHOR_RUNS (20, moto executions),
+#        STATES_BENCH_BIN (a release WharfStatesBench binary already built; skips the build)
 # Wharf runs in one process pinned to one core (taskset when present), history off (express) and on (standard).
 # moto is timed from StartExecution to the first DescribeExecution that is no longer RUNNING.
 # Ratios: Wharf transitions per second / moto transitions per second (above 1 means Wharf is faster).
@@ -18,8 +19,12 @@ ANCHOR_RUNS="${STATES_ANCHOR_RUNS:-20}"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/wharf-states-bench.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 
-swift build -c release --product WharfStatesBench >&2
-BIN="$(swift build -c release --show-bin-path)/WharfStatesBench"
+if [ -n "${STATES_BENCH_BIN:-}" ]; then
+    BIN="$STATES_BENCH_BIN"
+else
+    swift build -c release --product WharfStatesBench >&2
+    BIN="$(swift build -c release --show-bin-path)/WharfStatesBench"
+fi
 PIN=()
 if command -v taskset >/dev/null 2>&1; then PIN=(taskset -c 0); fi
 
