@@ -24,30 +24,38 @@ public struct BinnedMatrix: Sendable {
             sampleRows = Array(rows[..<sampleSize])
         }
         for c in 0..<features.columnCount {
-            switch features.kinds[c] {
-            case .categorical(let levels):
-                guard levels.count <= 255 else {
-                    throw LearnError(.invalidData, "categorical feature \(features.names[c]) has \(levels.count) levels; at most 255 are supported",
-                                     field: features.names[c])
-                }
-                mappers.append(.categorical(levels: max(levels.count, 1)))
-            case .numeric:
-                let column = features.column(c)
-                var sample = [Float]()
-                if let sampleRows {
-                    sample.reserveCapacity(sampleRows.count)
-                    for r in sampleRows { let v = column[column.startIndex + r]; if !v.isNaN { sample.append(v) } }
-                } else {
-                    sample.reserveCapacity(n)
-                    for v in column where !v.isNaN { sample.append(v) }
-                }
-                if let bad = sample.first(where: { $0.isInfinite }) {
-                    throw LearnError(.invalidData, "feature \(features.names[c]) holds \(bad); use NaN for missing values", field: features.names[c])
-                }
-                sample.sort()
-                mappers.append(.numeric(sortedSample: sample, maxBin: maxBin))
+            if case .categorical(let levels) = features.kinds[c], levels.count > 255 {
+                throw LearnError(.invalidData, "categorical feature \(features.names[c]) has \(levels.count) levels; at most 255 are supported",
+                                 field: features.names[c])
+            }
+            if features.kinds[c] == .numeric, let bad = features.column(c).first(where: { $0.isInfinite }) {
+                throw LearnError(.invalidData, "feature \(features.names[c]) holds \(bad); use NaN for missing values", field: features.names[c])
             }
         }
+        // Features are binned independently, so they are spread over the threads.
+        var found = [BinMapper](repeating: BinMapper(upperBounds: [], categoryCount: 0), count: features.columnCount)
+        found.withUnsafeMutableBufferPointer { out in
+            let outBase = out.baseAddress!
+            Parallel.forEach(features.columnCount, threads: threads) { c in
+                switch features.kinds[c] {
+                case .categorical(let levels):
+                    outBase[c] = .categorical(levels: max(levels.count, 1))
+                case .numeric:
+                    let column = features.column(c)
+                    var sample = [Float]()
+                    if let sampleRows {
+                        sample.reserveCapacity(sampleRows.count)
+                        for r in sampleRows { let v = column[column.startIndex + r]; if !v.isNaN { sample.append(v) } }
+                    } else {
+                        sample.reserveCapacity(n)
+                        for v in column where !v.isNaN { sample.append(v) }
+                    }
+                    sample.withUnsafeMutableBufferPointer { $0.sort() }
+                    outBase[c] = .numeric(sortedSample: sample, maxBin: maxBin)
+                }
+            }
+        }
+        mappers = found
         try self.init(features: features, mappers: mappers, threads: threads)
     }
 

@@ -41,6 +41,7 @@ public struct GBDTTrainer: Sendable {
             for c in 0..<k { for r in 0..<v.rowCount { validationMargins[c * v.rowCount + r] = base[c] } }
         }
         var gradient = [Float](repeating: 0, count: n), hessian = [Float](repeating: 0, count: n)
+        var pairs = [SIMD2<Float>](repeating: .zero, count: n)
         let learner = TreeLearner(data: binned, threads: threads)
         let finder = SplitFinder(lambda: p.lambda, alpha: p.alpha, gamma: p.gamma, minChildWeight: p.minChildWeight,
                                  minDataInLeaf: p.minDataInLeaf, maxCatToOnehot: p.maxCatToOnehot)
@@ -87,11 +88,9 @@ public struct GBDTTrainer: Sendable {
                     if picked.isEmpty { picked.append(Int32(generator.nextIndex(n))) }
                     rows = picked
                 }
-                let (tree, leaves) = gradient.withUnsafeBufferPointer { g in
-                    hessian.withUnsafeBufferPointer { h in
-                        learner.grow(gradient: g.baseAddress!, hessian: h.baseAddress!, rows: rows, features: features,
-                                     settings: settings, generator: &generator)
-                    }
+                for r in 0..<n { pairs[r] = SIMD2(gradient[r], hessian[r]) }
+                let (tree, leaves) = pairs.withUnsafeBufferPointer { gh in
+                    learner.grow(pairs: gh.baseAddress!, rows: rows, features: features, settings: settings, generator: &generator)
                 }
                 if !p.randomForest {
                     if sampling {

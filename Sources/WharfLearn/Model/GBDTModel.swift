@@ -70,7 +70,7 @@ public struct GBDTModel: Equatable, Sendable {
     /// Predicts one row given as a buffer of features in model order, writing `outputCount` values; allocates nothing.
     public func predict(row: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Double>) {
         precondition(row.count >= featureNames.count && output.count >= outputCount)
-        forest.margins(row: row.baseAddress!, stride: 1, base: baseMargins, outputs: treeOutputs, into: output.baseAddress!)
+        forest.margins(row: row.baseAddress!, base: baseMargins, outputs: treeOutputs, into: output.baseAddress!)
         transform.apply(output.baseAddress!, count: outputCount)
     }
 
@@ -108,11 +108,9 @@ public struct GBDTModel: Equatable, Sendable {
                             let column = valueBase! + f * n + start
                             for i in 0..<count { rowBuffer[i * featureCount + f] = column[i] }
                         }
-                        for i in 0..<count {
-                            let target = outBase + (start + i) * k
-                            forest.margins(row: rowBuffer + i * featureCount, stride: 1, base: baseMargins, outputs: treeOutputs, into: target)
-                            transform.apply(target, count: k)
-                        }
+                        let target = outBase + start * k
+                        forest.blockMargins(rows: rowBuffer, count: count, width: featureCount, base: baseMargins, outputs: treeOutputs, into: target)
+                        for i in 0..<count { transform.apply(target + i * k, count: k) }
                     }
                 }
             }
@@ -159,49 +157,114 @@ public enum ImportanceType: String, CaseIterable, Sendable {
     case totalCover = "total_cover"
 }
 
-/// Trees flattened into one node buffer for fast traversal.
+/// Trees flattened into one buffer of 16-byte nodes whose children sit side by side (right = left + 1), so a
+/// step down the tree is a compare and an add; leaf values live in a parallel array.
 struct CompiledForest: Sendable {
-    var nodes: [Tree.Node]
-    var roots: [Int32]
-    var bits: [UInt64]
+    /// `feature < 0` marks a leaf; `info` bit 0 = missing goes left, bit 1 = categorical, bits 2... = category set offset.
+    struct Node: Sendable {
+        var feature: Int32
+        var threshold: Float
+        var left: Int32
+        var info: Int32
+    }
+
+    var nodes: [Node] = []
+    var values: [Double] = []
+    var roots: [Int32] = []
+    var bits: [UInt64] = []
 
     init(trees: [Tree]) {
-        nodes = []
-        roots = []
-        bits = []
         for tree in trees {
-            let offset = Int32(nodes.count), bitOffset = Int32(bits.count)
-            roots.append(offset)
-            for var node in tree.nodes {
-                if node.left >= 0 { node.left += offset; node.right += offset }
-                if node.categoryOffset >= 0 { node.categoryOffset += bitOffset }
-                nodes.append(node)
-            }
+            let bitOffset = Int32(bits.count)
             bits.append(contentsOf: tree.categoryBits)
+            let root = Int32(nodes.count)
+            roots.append(root)
+            // Breadth-first renumbering that places both children of a node next to each other.
+            var queue: [(old: Int, new: Int)] = [(0, nodes.count)]
+            nodes.append(Node(feature: -1, threshold: 0, left: -1, info: 0))
+            values.append(0)
+            var head = 0
+            while head < queue.count {
+                let (old, new) = queue[head]
+                head += 1
+                let source = tree.nodes[old]
+                if source.isLeaf {
+                    nodes[new] = Node(feature: -1, threshold: 0, left: -1, info: 0)
+                    values[new] = source.value
+                    continue
+                }
+                let left = nodes.count
+                nodes.append(Node(feature: -1, threshold: 0, left: -1, info: 0))
+                nodes.append(Node(feature: -1, threshold: 0, left: -1, info: 0))
+                values.append(contentsOf: [0, 0])
+                var info: Int32 = source.defaultLeft ? 1 : 0
+                if source.isCategorical { info |= 2 | ((source.categoryOffset + bitOffset) << 2) }
+                nodes[new] = Node(feature: source.feature, threshold: source.threshold, left: Int32(left), info: info)
+                queue.append((Int(source.left), left))
+                queue.append((Int(source.right), left + 1))
+            }
         }
         if bits.isEmpty { bits = [0] }
     }
 
     @inline(__always)
-    func margins(row: UnsafePointer<Float>, stride: Int, base: [Double], outputs: [Int32], into out: UnsafeMutablePointer<Double>) {
+    static func leaf(_ nodes: UnsafePointer<Node>, _ bits: UnsafePointer<UInt64>, root: Int, row: UnsafePointer<Float>) -> Int {
+        var index = root
+        while true {
+            let node = nodes[index]
+            if node.feature < 0 { return index }
+            let x = row[Int(node.feature)]
+            var right: Int
+            if node.info & 2 == 0 {
+                right = x < node.threshold ? 0 : 1
+            } else {
+                // NaN fails `x >= 0`, so the conversion only sees codes in range.
+                var inSet = false
+                if x >= 0 && x < 256 {
+                    let code = Int(x)
+                    inSet = (bits[Int(node.info >> 2) + (code >> 6)] >> UInt64(code & 63)) & 1 == 1
+                }
+                right = inSet ? 0 : 1
+            }
+            if x.isNaN { right = Int(1 &- (node.info & 1)) }
+            index = Int(node.left) &+ right
+        }
+    }
+
+    @inline(__always)
+    func margins(row: UnsafePointer<Float>, base: [Double], outputs: [Int32], into out: UnsafeMutablePointer<Double>) {
         for k in 0..<base.count { out[k] = base[k] }
         nodes.withUnsafeBufferPointer { nodeBuffer in
-            bits.withUnsafeBufferPointer { bitBuffer in
-                roots.withUnsafeBufferPointer { rootBuffer in
-                    outputs.withUnsafeBufferPointer { outputBuffer in
-                        let nodeBase = nodeBuffer.baseAddress!, bitBase = bitBuffer.baseAddress!
-                        if base.count == 1 {
-                            var sum = 0.0
+            values.withUnsafeBufferPointer { valueBuffer in
+                bits.withUnsafeBufferPointer { bitBuffer in
+                    roots.withUnsafeBufferPointer { rootBuffer in
+                        outputs.withUnsafeBufferPointer { outputBuffer in
+                            let nodeBase = nodeBuffer.baseAddress!, bitBase = bitBuffer.baseAddress!
+                            // Same summation order as `blockMargins`, so single-row and batch results are bit-identical.
                             for t in 0..<rootBuffer.count {
-                                sum += Tree.leafValue(nodes: nodeBase + Int(rootBuffer[t]), relative: Int(rootBuffer[t]),
-                                                      bits: bitBase, row: row, stride: stride)
+                                out[Int(outputBuffer[t])] += valueBuffer[Self.leaf(nodeBase, bitBase, root: Int(rootBuffer[t]), row: row)]
                             }
-                            out[0] += sum
-                        } else {
-                            for t in 0..<rootBuffer.count {
-                                out[Int(outputBuffer[t])] += Tree.leafValue(nodes: nodeBase + Int(rootBuffer[t]), relative: Int(rootBuffer[t]),
-                                                                            bits: bitBase, row: row, stride: stride)
-                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Margins of `count` row-major rows (`width` features each): tree by tree over the whole block, so
+    /// independent walks of different rows overlap in the pipeline.
+    func blockMargins(rows: UnsafePointer<Float>, count: Int, width: Int, base: [Double], outputs: [Int32],
+                      into out: UnsafeMutablePointer<Double>) {
+        let k = base.count
+        for i in 0..<count { for c in 0..<k { out[i * k + c] = base[c] } }
+        nodes.withUnsafeBufferPointer { nodeBuffer in
+            values.withUnsafeBufferPointer { valueBuffer in
+                bits.withUnsafeBufferPointer { bitBuffer in
+                    let nodeBase = nodeBuffer.baseAddress!, bitBase = bitBuffer.baseAddress!, valueBase = valueBuffer.baseAddress!
+                    for t in 0..<roots.count {
+                        let root = Int(roots[t]), output = Int(outputs[t])
+                        for i in 0..<count {
+                            out[i * k + output] += valueBase[Self.leaf(nodeBase, bitBase, root: root, row: rows + i * width)]
                         }
                     }
                 }

@@ -41,29 +41,6 @@ public struct Tree: Equatable, Sendable {
 
     public var leafCount: Int { nodes.reduce(0) { $0 + ($1.isLeaf ? 1 : 0) } }
 
-    /// Leaf value for a row whose features are at `row[feature * stride]`; child indices are offset by `relative`.
-    @inline(__always)
-    static func leafValue(nodes: UnsafePointer<Node>, relative: Int = 0, bits: UnsafePointer<UInt64>?, row: UnsafePointer<Float>,
-                          stride: Int) -> Double {
-        let nodes = nodes - relative
-        var index = relative
-        while true {
-            let node = nodes[index]
-            if node.left < 0 { return node.value }
-            let x = row[Int(node.feature) * stride]
-            let goLeft: Bool
-            if x.isNaN {
-                goLeft = node.flags & Node.defaultLeftFlag != 0
-            } else if node.flags & Node.categoricalFlag != 0 {
-                let code = Int(x)
-                goLeft = x >= 0 && code < 256 && (bits![Int(node.categoryOffset) + (code >> 6)] >> UInt64(code & 63)) & 1 == 1
-            } else {
-                goLeft = x < node.threshold
-            }
-            index = Int(goLeft ? node.left : node.right)
-        }
-    }
-
     /// Leaf index for a binned row (training-time prediction), `missingBins[f]` marking missing.
     @inline(__always)
     static func leafIndex(nodes: UnsafePointer<Node>, bits: UnsafePointer<UInt64>?, codes: UnsafePointer<UInt8>,

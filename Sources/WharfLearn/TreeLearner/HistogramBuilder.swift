@@ -21,9 +21,8 @@ final class HistogramBuilder {
 
     var width: Int { data.totalBins * 2 }
 
-    /// Fills `histogram` (width doubles) from `rows`.
-    func build(rows: UnsafeBufferPointer<Int32>, gradient: UnsafePointer<Float>, hessian: UnsafePointer<Float>,
-               into histogram: UnsafeMutablePointer<Double>) {
+    /// Fills `histogram` (width doubles) from `rows`; `pairs[row]` holds the row's (gradient, hessian).
+    func build(rows: UnsafeBufferPointer<Int32>, pairs: UnsafePointer<SIMD2<Float>>, into histogram: UnsafeMutablePointer<Double>) {
         let width = self.width
         let featureCount = data.featureCount
         data.codes.withUnsafeBufferPointer { codes in
@@ -32,7 +31,7 @@ final class HistogramBuilder {
                 if threads == 1 || rows.count < Self.parallelThreshold {
                     histogram.update(repeating: 0, count: width)
                     Self.accumulate(rows: rows, range: 0..<rows.count, codes: codeBase, featureCount: featureCount,
-                                    offsets: offsetBase, gradient: gradient, hessian: hessian, into: histogram)
+                                    offsets: offsetBase, pairs: pairs, into: histogram)
                     return
                 }
                 let chunks = Parallel.ranges(rows.count, parts: threads)
@@ -41,7 +40,7 @@ final class HistogramBuilder {
                     let target = part == 0 ? histogram : bufferPointers[part - 1]
                     target.update(repeating: 0, count: width)
                     Self.accumulate(rows: rows, range: chunks[part], codes: codeBase, featureCount: featureCount,
-                                    offsets: offsetBase, gradient: gradient, hessian: hessian, into: target)
+                                    offsets: offsetBase, pairs: pairs, into: target)
                 }
                 for part in 1..<chunks.count {
                     let source = bufferPointers[part - 1]
@@ -53,16 +52,17 @@ final class HistogramBuilder {
 
     @inline(__always)
     private static func accumulate(rows: UnsafeBufferPointer<Int32>, range: Range<Int>, codes: UnsafePointer<UInt8>,
-                                   featureCount: Int, offsets: UnsafePointer<Int32>, gradient: UnsafePointer<Float>,
-                                   hessian: UnsafePointer<Float>, into histogram: UnsafeMutablePointer<Double>) {
+                                   featureCount: Int, offsets: UnsafePointer<Int32>, pairs: UnsafePointer<SIMD2<Float>>,
+                                   into histogram: UnsafeMutablePointer<Double>) {
+        // One 128-bit add per (feature, row): gradient and hessian sit side by side in the histogram.
+        let bins = UnsafeMutableRawPointer(histogram).assumingMemoryBound(to: SIMD2<Double>.self)
         for i in range {
             let row = Int(rows[i])
-            let g = Double(gradient[row]), h = Double(hessian[row])
+            let pair = pairs[row]
+            let gh = SIMD2<Double>(Double(pair.x), Double(pair.y))
             let rowCodes = codes + row * featureCount
             for f in 0..<featureCount {
-                let slot = (Int(offsets[f]) + Int(rowCodes[f])) &<< 1
-                histogram[slot] += g
-                histogram[slot + 1] += h
+                bins[Int(offsets[f]) &+ Int(rowCodes[f])] += gh
             }
         }
     }

@@ -73,11 +73,14 @@ struct SplitFinder {
         func consider(_ gl: Double, _ hl: Double, build: (inout SplitCandidate) -> Void) {
             let gr = g - gl, hr = h - hl
             guard hl >= minChildWeight, hr >= minChildWeight, hl > 0, hr > 0 else { return }
-            let leftCount = Int((hl * countPerHessian).rounded())
-            let rightCount = count - leftCount
-            if minDataInLeaf > 0 && (leftCount < minDataInLeaf || rightCount < minDataInLeaf) { return }
+            if minDataInLeaf > 0 {
+                let leftCount = Int(hl * countPerHessian + 0.5)
+                if leftCount < minDataInLeaf || count - leftCount < minDataInLeaf { return }
+            }
             let gain = score(gl, hl) + score(gr, hr) - parentScore
             guard gain > best.gain, gain > gamma, gain > 1e-10 else { return }
+            let leftCount = Int(hl * countPerHessian + 0.5)
+            let rightCount = count - leftCount
             var candidate = SplitCandidate(gain: gain, feature: feature)
             candidate.leftGradient = gl; candidate.leftHessian = hl; candidate.leftCount = leftCount
             candidate.rightGradient = gr; candidate.rightHessian = hr; candidate.rightCount = rightCount

@@ -63,7 +63,7 @@ final class TreeLearner {
     func rows(of leaf: LeafRows) -> ArraySlice<Int32> { indices[leaf.start..<(leaf.start + leaf.count)] }
 
     /// Grows a tree on `rows` (nil = all rows) using only `features`.
-    func grow(gradient: UnsafePointer<Float>, hessian: UnsafePointer<Float>, rows: [Int32]?, features: [Int],
+    func grow(pairs: UnsafePointer<SIMD2<Float>>, rows: [Int32]?, features: [Int],
               settings: TreeSettings, generator: inout SeededGenerator) -> (tree: Tree, leaves: [LeafRows]) {
         let rowCount: Int
         if let rows {
@@ -81,9 +81,9 @@ final class TreeLearner {
         var rootG = 0.0, rootH = 0.0
         indices.withUnsafeBufferPointer { idx in
             for i in 0..<rowCount {
-                let r = Int(idx[i])
-                rootG += Double(gradient[r])
-                rootH += Double(hessian[r])
+                let pair = pairs[Int(idx[i])]
+                rootG += Double(pair.x)
+                rootH += Double(pair.y)
             }
         }
         tree.covers[0] = rootH
@@ -112,8 +112,7 @@ final class TreeLearner {
         if canSplit(depth: 0, count: rowCount) {
             let slot = takeSlot()
             indices.withUnsafeBufferPointer { idx in
-                builder.build(rows: UnsafeBufferPointer(rebasing: idx[0..<rowCount]), gradient: gradient, hessian: hessian,
-                              into: histogramPool[slot])
+                builder.build(rows: UnsafeBufferPointer(rebasing: idx[0..<rowCount]), pairs: pairs, into: histogramPool[slot])
             }
             let split = findSplit(slot: slot, g: rootG, h: rootH, count: rowCount)
             open.append(OpenLeaf(node: 0, start: 0, count: rowCount, depth: 0, gradient: rootG, hessian: rootH, slot: slot, split: split))
@@ -181,7 +180,7 @@ final class TreeLearner {
             let small = leftCount <= rightCount ? left : right
             indices.withUnsafeBufferPointer { idx in
                 builder.build(rows: UnsafeBufferPointer(rebasing: idx[small.start..<(small.start + small.count)]),
-                              gradient: gradient, hessian: hessian, into: histogramPool[smallSlot])
+                              pairs: pairs, into: histogramPool[smallSlot])
             }
             let parent = histogramPool[leaf.slot], smaller = histogramPool[smallSlot]
             for i in 0..<builder.width { parent[i] -= smaller[i] }
@@ -212,31 +211,34 @@ final class TreeLearner {
         let featureCount = data.featureCount
         let feature = split.feature
         let missingBin = data.mappers[feature].missingBin
+        // Direction of every bin code, so the loop is a table lookup and branch-free.
+        var goesLeft = [Int](repeating: 0, count: 256)
+        for bin in 0..<256 {
+            if bin == missingBin {
+                goesLeft[bin] = split.defaultLeft ? 1 : 0
+            } else if split.isCategorical {
+                goesLeft[bin] = split.categoryGoesLeft(bin) ? 1 : 0
+            } else {
+                goesLeft[bin] = bin <= split.bin ? 1 : 0
+            }
+        }
         var leftCount = 0, rightCount = 0
         data.codes.withUnsafeBufferPointer { codes in
             indices.withUnsafeMutableBufferPointer { idx in
                 scratch.withUnsafeMutableBufferPointer { tmp in
-                    let codeBase = codes.baseAddress! + feature
-                    for i in leaf.start..<(leaf.start + leaf.count) {
-                        let row = idx[i]
-                        let bin = Int(codeBase[Int(row) * featureCount])
-                        let goLeft: Bool
-                        if bin == missingBin {
-                            goLeft = split.defaultLeft
-                        } else if split.isCategorical {
-                            goLeft = split.categoryGoesLeft(bin)
-                        } else {
-                            goLeft = bin <= split.bin
+                    goesLeft.withUnsafeBufferPointer { table in
+                        let codeBase = codes.baseAddress! + feature
+                        let left = idx.baseAddress! + leaf.start, right = tmp.baseAddress!
+                        for i in 0..<leaf.count {
+                            let row = left[i]
+                            let toLeft = table[Int(codeBase[Int(row) &* featureCount])]
+                            left[leftCount] = row
+                            right[rightCount] = row
+                            leftCount &+= toLeft
+                            rightCount &+= 1 &- toLeft
                         }
-                        if goLeft {
-                            idx[leaf.start + leftCount] = row
-                            leftCount += 1
-                        } else {
-                            tmp[rightCount] = row
-                            rightCount += 1
-                        }
+                        (left + leftCount).update(from: right, count: rightCount)
                     }
-                    (idx.baseAddress! + leaf.start + leftCount).update(from: tmp.baseAddress!, count: rightCount)
                 }
             }
         }
