@@ -1,14 +1,17 @@
 import Foundation
 import Logging
+import WharfObjectStore
 
 /// The platform's services over its two stores; the interfaces (HTTP, CLI) hold one of these.
 public final class Platform: Sendable {
     public let metadata: MetadataStore
+    public let objects: any ObjectStore
     public let keys: KeyService
     public let logger: Logger
 
-    public init(metadata: MetadataStore, sealer: SecretSealer, logger: Logger = Logger(label: "wharf")) {
+    public init(metadata: MetadataStore, objects: any ObjectStore, sealer: SecretSealer, logger: Logger = Logger(label: "wharf")) {
         self.metadata = metadata
+        self.objects = objects
         self.keys = KeyService(store: metadata, sealer: sealer)
         self.logger = logger
     }
@@ -16,8 +19,19 @@ public final class Platform: Sendable {
     /// Opens the stores a configuration names, migrating the database.
     public static func open(_ configuration: PlatformConfiguration, logger: Logger = Logger(label: "wharf")) async throws -> Platform {
         let sealer = try SecretSealer.load(secretKey: configuration.secretKey, home: configuration.home)
+        let objects = try openObjectStore(configuration.storageURL)
         let metadata = try await MetadataStore.open(url: configuration.databaseURL, logger: logger)
-        return Platform(metadata: metadata, sealer: sealer, logger: logger)
+        return Platform(metadata: metadata, objects: objects, sealer: sealer, logger: logger)
+    }
+
+    /// The store a `--storage` value names, with its errors in the platform's shape.
+    public static func openObjectStore(_ location: String) throws -> any ObjectStore {
+        do {
+            return try ObjectStoreLocation.open(location)
+        } catch let error as ObjectStoreError {
+            if case .invalidArgument(let field, let reason) = error { throw WharfError.invalid(field, reason) }
+            throw WharfError.invalid("storage", error.description)
+        }
     }
 
     /// What `/readyz` reports: each store and whether it answered.
@@ -25,13 +39,19 @@ public final class Platform: Sendable {
         public var ready: Bool
         public var database: String
         public var databaseError: String?
+        public var objectStore: String
+        public var objectStoreError: String?
     }
 
     public func readiness() async -> Readiness {
-        var report = Readiness(ready: true, database: metadata.backend.rawValue)
+        var report = Readiness(ready: true, database: metadata.backend.rawValue, objectStore: objects is S3ObjectStore ? "s3" : "folder")
         do { try await metadata.ping() } catch {
             report.ready = false
             report.databaseError = String(describing: error)
+        }
+        do { try await objects.checkHealth() } catch {
+            report.ready = false
+            report.objectStoreError = String(describing: error)
         }
         return report
     }

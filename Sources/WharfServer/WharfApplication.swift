@@ -2,16 +2,20 @@ import Hummingbird
 import Logging
 import WharfPlatform
 
-/// Builds the HTTP face of a platform: native `/v1` API, health and metrics.
+/// Builds the HTTP face of a platform: native `/v1` API, the S3-compatible API, health and metrics.
 public enum WharfApplication {
     /// The router, without sockets: what tests drive through HummingbirdTesting.
     public static func router(platform: Platform, loopbackOnly: Bool) -> Router<WharfRequestContext> {
         _ = MetricsExporter.registry
         let router = Router(context: WharfRequestContext.self)
+        let access = AccessPolicy(keys: platform.keys, loopbackOnly: loopbackOnly)
         router.middlewares.add(MetricsMiddleware())
+        router.middlewares.add(S3Middleware(
+            authenticator: S3Authenticator(keys: platform.keys, access: access),
+            operations: S3Operations(store: platform.objects)
+        ))
         router.middlewares.add(APIErrorMiddleware())
         HealthRoutes(platform: platform).register(on: router)
-        let access = AccessPolicy(keys: platform.keys, loopbackOnly: loopbackOnly)
         let v1 = router.group("/v1").add(middleware: BearerAuthMiddleware(keys: platform.keys, access: access))
         KeyRoutes(keys: platform.keys).register(on: v1)
         return router
@@ -39,6 +43,7 @@ public enum WharfApplication {
         }
         return Application(
             router: router(platform: platform, loopbackOnly: loopbackOnly),
+            server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])),
             configuration: .init(address: .hostname(host, port: port), serverName: "wharf"),
             logger: logger
         )

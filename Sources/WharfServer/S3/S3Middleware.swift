@@ -1,0 +1,46 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Synchronization
+import WharfObjectStore
+import WharfPlatform
+
+/// Serves the S3 REST API (path-style) on the same port as everything else: any path whose first
+/// segment is not one of Wharf's own prefixes is an S3 call.
+struct S3Middleware: RouterMiddleware {
+    typealias Context = WharfRequestContext
+    let authenticator: S3Authenticator
+    let operations: S3Operations
+
+    static let reservedPrefixes: Set<String> = ["v1", "healthz", "readyz", "metrics", "api", "ajax-api"]
+    private static let counter = Atomic<UInt64>(0)
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let s3 = S3Request(request)
+        if let bucket = s3.bucket, Self.reservedPrefixes.contains(bucket) {
+            return try await next(request, context)
+        }
+        context.coreContext.endpointPath.value = "s3:\(s3.operation)"
+        let requestId = String(format: "%016llX", Self.counter.add(1, ordering: .relaxed).newValue)
+        do {
+            let caller = try await authenticator.authenticate(s3)
+            var response = try await operations.perform(request, s3: s3, caller: caller, authenticator: authenticator)
+            response.headers[S3Headers.requestId] = requestId
+            return response
+        } catch let error as S3Error {
+            return error.response(resource: s3.rawPath, method: s3.method, requestId: requestId)
+        } catch let error as ObjectStoreError {
+            return S3Error(error).response(resource: s3.rawPath, method: s3.method, requestId: requestId)
+        } catch let error as SigV4Error {
+            return S3Error(error).response(resource: s3.rawPath, method: s3.method, requestId: requestId)
+        } catch let error as WharfError {
+            let status = error.kind == .unavailable ? 503 : 500
+            return S3Error(status: status, code: status == 503 ? "ServiceUnavailable" : "InternalError", message: error.message)
+                .response(resource: s3.rawPath, method: s3.method, requestId: requestId)
+        } catch {
+            context.logger.error("S3 \(s3.operation) failed: \(String(reflecting: error))")
+            return S3Error(status: 500, code: "InternalError", message: "internal error")
+                .response(resource: s3.rawPath, method: s3.method, requestId: requestId)
+        }
+    }
+}

@@ -1,0 +1,348 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import WharfObjectStore
+import WharfPlatform
+
+/// The S3 operations over an ObjectStore: each turns one parsed call into a store call and an S3 response.
+struct S3Operations: Sendable {
+    let store: any ObjectStore
+    /// The largest XML body a call may send (DeleteObjects with 1,000 keys fits easily).
+    static let xmlBodyLimit = 2 * 1024 * 1024
+
+    func perform(_ request: Request, s3: S3Request, caller: S3Authenticator.Caller, authenticator: S3Authenticator) async throws -> Response {
+        switch s3.operation {
+        case "ListBuckets": return try await listBuckets()
+        case "CreateBucket": return try await createBucket(s3.bucket!)
+        case "HeadBucket":
+            guard try await store.bucketExists(s3.bucket!) else { throw ObjectStoreError.noSuchBucket(s3.bucket!) }
+            return Response(status: .ok, headers: [.contentLength: "0"])
+        case "DeleteBucket":
+            try await store.deleteBucket(s3.bucket!)
+            return Response(status: .noContent)
+        case "GetBucketLocation":
+            guard try await store.bucketExists(s3.bucket!) else { throw ObjectStoreError.noSuchBucket(s3.bucket!) }
+            return xml(S3XMLWriter.document("LocationConstraint") { _ in })
+        case "ListObjectsV2", "ListObjects": return try await listObjects(s3)
+        case "DeleteObjects": return try await deleteObjects(request, s3: s3)
+        case "ListMultipartUploads": return try await listUploads(s3)
+        case "PutObject":
+            let result = try await store.putObject(
+                bucket: s3.bucket!, key: s3.key!,
+                body: authenticator.body(of: request, s3: s3, caller: caller),
+                options: putOptions(s3)
+            )
+            return Response(status: .ok, headers: [S3Headers.etag: quoted(result.etag), .contentLength: "0"])
+        case "CopyObject": return try await copyObject(s3)
+        case "GetObject", "HeadObject": return try await getObject(s3)
+        case "DeleteObject":
+            try await store.deleteObject(bucket: s3.bucket!, key: s3.key!)
+            return Response(status: .noContent)
+        case "CreateMultipartUpload":
+            let uploadId = try await store.createMultipartUpload(bucket: s3.bucket!, key: s3.key!, options: putOptions(s3))
+            return xml(S3XMLWriter.document("InitiateMultipartUploadResult") { xml in
+                xml.element("Bucket", s3.bucket!)
+                xml.element("Key", s3.key!)
+                xml.element("UploadId", uploadId)
+            })
+        case "UploadPart":
+            guard let text = s3.query["partNumber"], let number = Int(text), (1...MultipartLimits.maximumPartNumber).contains(number) else {
+                throw S3Error.invalidArgument("partNumber must be an integer from 1 to \(MultipartLimits.maximumPartNumber)")
+            }
+            let part = try await store.uploadPart(
+                bucket: s3.bucket!, key: s3.key!, uploadId: s3.query["uploadId"]!, partNumber: number,
+                body: authenticator.body(of: request, s3: s3, caller: caller)
+            )
+            return Response(status: .ok, headers: [S3Headers.etag: quoted(part.etag), .contentLength: "0"])
+        case "ListParts": return try await listParts(s3)
+        case "CompleteMultipartUpload": return try await completeUpload(request, s3: s3)
+        case "AbortMultipartUpload":
+            try await store.abortMultipartUpload(bucket: s3.bucket!, key: s3.key!, uploadId: s3.query["uploadId"]!)
+            return Response(status: .noContent)
+        default:
+            throw S3Error(status: 501, code: "NotImplemented", message: "\(s3.method.rawValue) \(s3.rawPath) is not an S3 operation Wharf implements")
+        }
+    }
+
+    // MARK: buckets
+
+    private func listBuckets() async throws -> Response {
+        let buckets = try await store.listBuckets()
+        return xml(S3XMLWriter.document("ListAllMyBucketsResult") { xml in
+            xml.element("Owner") { owner in
+                owner.element("ID", "wharf")
+                owner.element("DisplayName", "wharf")
+            }
+            xml.element("Buckets") { list in
+                for bucket in buckets {
+                    list.element("Bucket") { entry in
+                        entry.element("Name", bucket.name)
+                        entry.element("CreationDate", S3XMLWriter.timestamp(bucket.creationDate))
+                    }
+                }
+            }
+        })
+    }
+
+    private func createBucket(_ bucket: String) async throws -> Response {
+        try await store.createBucket(bucket)
+        return Response(status: .ok, headers: [.location: "/\(bucket)", .contentLength: "0"])
+    }
+
+    // MARK: listing
+
+    private func listObjects(_ s3: S3Request) async throws -> Response {
+        let v2 = s3.operation == "ListObjectsV2"
+        var maxKeys = 1000
+        if let text = s3.query["max-keys"] {
+            guard let value = Int(text), value >= 0 else { throw S3Error.invalidArgument("max-keys must be a non-negative integer, got '\(text)'") }
+            maxKeys = min(value, 1000)
+        }
+        let delimiter = s3.query["delimiter"].flatMap { $0.isEmpty ? nil : $0 }
+        let prefix = s3.query["prefix"] ?? ""
+        let encode = s3.query["encoding-type"] == "url"
+        let listing: ObjectListing
+        if maxKeys == 0 {
+            guard try await store.bucketExists(s3.bucket!) else { throw ObjectStoreError.noSuchBucket(s3.bucket!) }
+            listing = ObjectListing(objects: [], commonPrefixes: [], isTruncated: false, nextContinuationToken: nil, lastEntry: nil)
+        } else {
+            listing = try await store.listObjects(bucket: s3.bucket!, request: ListObjectsRequest(
+                prefix: prefix,
+                delimiter: delimiter,
+                startAfter: v2 ? s3.query["start-after"] : s3.query["marker"],
+                continuationToken: v2 ? s3.query["continuation-token"] : nil,
+                maxKeys: maxKeys
+            ))
+        }
+        func text(_ value: String) -> String { encode ? SigV4.uriEncode(value, encodeSlash: false) : value }
+        return xml(S3XMLWriter.document("ListBucketResult") { xml in
+            xml.element("Name", s3.bucket!)
+            xml.element("Prefix", text(prefix))
+            if let delimiter { xml.element("Delimiter", text(delimiter)) }
+            xml.element("MaxKeys", String(maxKeys))
+            if encode { xml.element("EncodingType", "url") }
+            xml.element("IsTruncated", listing.isTruncated ? "true" : "false")
+            if v2 {
+                xml.element("KeyCount", String(listing.objects.count + listing.commonPrefixes.count))
+                if let token = s3.query["continuation-token"] { xml.element("ContinuationToken", token) }
+                if let startAfter = s3.query["start-after"] { xml.element("StartAfter", text(startAfter)) }
+                if listing.isTruncated, let next = listing.nextContinuationToken { xml.element("NextContinuationToken", next) }
+            } else {
+                xml.element("Marker", text(s3.query["marker"] ?? ""))
+                if listing.isTruncated, delimiter != nil, let last = listing.lastEntry { xml.element("NextMarker", text(last)) }
+            }
+            for object in listing.objects {
+                xml.element("Contents") { entry in
+                    entry.element("Key", text(object.key))
+                    entry.element("LastModified", S3XMLWriter.timestamp(object.lastModified))
+                    entry.element("ETag", quoted(object.etag))
+                    entry.element("Size", String(object.size))
+                    entry.element("StorageClass", "STANDARD")
+                }
+            }
+            for commonPrefix in listing.commonPrefixes {
+                xml.element("CommonPrefixes") { entry in entry.element("Prefix", text(commonPrefix)) }
+            }
+        })
+    }
+
+    private func listUploads(_ s3: S3Request) async throws -> Response {
+        let uploads = try await store.listMultipartUploads(bucket: s3.bucket!, prefix: s3.query["prefix"] ?? "")
+        return xml(S3XMLWriter.document("ListMultipartUploadsResult") { xml in
+            xml.element("Bucket", s3.bucket!)
+            xml.element("IsTruncated", "false")
+            for upload in uploads {
+                xml.element("Upload") { entry in
+                    entry.element("Key", upload.key)
+                    entry.element("UploadId", upload.uploadId)
+                    entry.element("Initiated", S3XMLWriter.timestamp(upload.initiated))
+                    entry.element("StorageClass", "STANDARD")
+                }
+            }
+        })
+    }
+
+    private func listParts(_ s3: S3Request) async throws -> Response {
+        let parts = try await store.listParts(bucket: s3.bucket!, key: s3.key!, uploadId: s3.query["uploadId"]!)
+        return xml(S3XMLWriter.document("ListPartsResult") { xml in
+            xml.element("Bucket", s3.bucket!)
+            xml.element("Key", s3.key!)
+            xml.element("UploadId", s3.query["uploadId"]!)
+            xml.element("IsTruncated", "false")
+            for part in parts {
+                xml.element("Part") { entry in
+                    entry.element("PartNumber", String(part.partNumber))
+                    entry.element("LastModified", S3XMLWriter.timestamp(part.lastModified))
+                    entry.element("ETag", quoted(part.etag))
+                    entry.element("Size", String(part.size))
+                }
+            }
+        })
+    }
+
+    // MARK: objects
+
+    private func getObject(_ s3: S3Request) async throws -> Response {
+        let head = s3.method == .head
+        let info = try await store.headObject(bucket: s3.bucket!, key: s3.key!)
+        if let failure = preconditionFailure(s3, info: info) { return failure }
+        var range: ByteRange?
+        if let header = s3.header("range") { range = ByteRange(httpHeader: header) }
+        if let range { _ = try range.resolve(size: info.size) }
+        var headers: HTTPFields = [
+            S3Headers.etag: quoted(info.etag),
+            .lastModified: S3XMLWriter.httpDate(info.lastModified),
+            .contentType: info.contentType,
+            S3Headers.acceptRanges: "bytes",
+        ]
+        for (name, value) in info.metadata {
+            if let field = HTTPField.Name("x-amz-meta-" + name) { headers[field] = value }
+        }
+        if head && range == nil {
+            headers[.contentLength] = String(info.size)
+            return Response(status: .ok, headers: headers)
+        }
+        let download = try await store.getObject(bucket: s3.bucket!, key: s3.key!, range: range)
+        let length = info.size == 0 ? 0 : download.contentLength
+        headers[.contentLength] = String(length)
+        var status = HTTPResponse.Status.ok
+        if range != nil, let served = download.range {
+            status = .partialContent
+            headers[S3Headers.contentRange] = "bytes \(served.lowerBound)-\(served.upperBound)/\(download.info.size)"
+        }
+        if head { return Response(status: status, headers: headers) }
+        return Response(status: status, headers: headers, body: ResponseBody(asyncSequence: download.body))
+    }
+
+    /// If-Match / If-None-Match / If-Modified-Since / If-Unmodified-Since, as S3 evaluates them.
+    private func preconditionFailure(_ s3: S3Request, info: ObjectInfo) -> Response? {
+        let etag = info.etag
+        func matches(_ header: String) -> Bool {
+            header.split(separator: ",").contains { item in
+                let tag = item.trimmingCharacters(in: .whitespaces)
+                return tag == "*" || tag.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) == etag
+            }
+        }
+        let modified = info.lastModified.timeIntervalSince1970.rounded(.down)
+        if let ifMatch = s3.header("if-match") {
+            if !matches(ifMatch) { return preconditionFailed() }
+        } else if let text = s3.header("if-unmodified-since"), let date = S3XMLWriter.parseHTTPDate(text), modified > date.timeIntervalSince1970 {
+            return preconditionFailed()
+        }
+        if let ifNoneMatch = s3.header("if-none-match") {
+            if matches(ifNoneMatch) { return notModified(info) }
+        } else if let text = s3.header("if-modified-since"), let date = S3XMLWriter.parseHTTPDate(text), modified <= date.timeIntervalSince1970 {
+            return notModified(info)
+        }
+        return nil
+    }
+
+    private func preconditionFailed() -> Response {
+        S3Error(status: 412, code: "PreconditionFailed", message: "At least one of the pre-conditions you specified did not hold")
+            .response(resource: "", method: .get, requestId: "")
+    }
+
+    private func notModified(_ info: ObjectInfo) -> Response {
+        Response(status: .notModified, headers: [S3Headers.etag: quoted(info.etag), .lastModified: S3XMLWriter.httpDate(info.lastModified)])
+    }
+
+    private func copyObject(_ s3: S3Request) async throws -> Response {
+        var source = s3.header("x-amz-copy-source")!
+        if let question = source.firstIndex(of: "?") { source = String(source[..<question]) }
+        source = SigV4.percentDecode(source)
+        let trimmed = source.drop(while: { $0 == "/" })
+        guard let slash = trimmed.firstIndex(of: "/"), trimmed.index(after: slash) < trimmed.endIndex else {
+            throw S3Error.invalidArgument("x-amz-copy-source must be bucket/key, got '\(source)'")
+        }
+        let from = ObjectLocation(bucket: String(trimmed[..<slash]), key: String(trimmed[trimmed.index(after: slash)...]))
+        let directive: MetadataDirective = s3.header("x-amz-metadata-directive")?.uppercased() == "REPLACE" ? .replace(putOptions(s3)) : .copy
+        let result = try await store.copyObject(from: from, to: ObjectLocation(bucket: s3.bucket!, key: s3.key!), metadata: directive)
+        return xml(S3XMLWriter.document("CopyObjectResult") { xml in
+            xml.element("LastModified", S3XMLWriter.timestamp(result.lastModified))
+            xml.element("ETag", quoted(result.etag))
+        })
+    }
+
+    private func deleteObjects(_ request: Request, s3: S3Request) async throws -> Response {
+        let document = try await xmlBody(request)
+        guard document.name == "Delete" else { throw S3Error.malformedXML("expected a <Delete> document") }
+        let objects = document.children("Object")
+        guard objects.count <= 1000 else { throw S3Error.malformedXML("at most 1000 keys can be deleted at once") }
+        let quiet = document.value("Quiet") == "true"
+        var deleted: [String] = []
+        var failed: [(key: String, error: S3Error)] = []
+        for object in objects {
+            guard let key = object.value("Key"), !key.isEmpty else { throw S3Error.malformedXML("every <Object> needs a <Key>") }
+            do {
+                try await store.deleteObject(bucket: s3.bucket!, key: key)
+                deleted.append(key)
+            } catch let error as ObjectStoreError {
+                if case .noSuchBucket = error { throw error }
+                failed.append((key, S3Error(error)))
+            }
+        }
+        return xml(S3XMLWriter.document("DeleteResult") { xml in
+            if !quiet {
+                for key in deleted { xml.element("Deleted") { $0.element("Key", key) } }
+            }
+            for failure in failed {
+                xml.element("Error") { entry in
+                    entry.element("Key", failure.key)
+                    entry.element("Code", failure.error.code)
+                    entry.element("Message", failure.error.message)
+                }
+            }
+        })
+    }
+
+    private func completeUpload(_ request: Request, s3: S3Request) async throws -> Response {
+        let document = try await xmlBody(request)
+        guard document.name == "CompleteMultipartUpload" else { throw S3Error.malformedXML("expected a <CompleteMultipartUpload> document") }
+        let parts = try document.children("Part").map { part -> CompletedPart in
+            guard let number = part.value("PartNumber").flatMap({ Int($0) }), let etag = part.value("ETag") else {
+                throw S3Error.malformedXML("every <Part> needs a <PartNumber> and an <ETag>")
+            }
+            return CompletedPart(partNumber: number, etag: etag)
+        }
+        guard !parts.isEmpty else { throw S3Error.malformedXML("a multipart upload needs at least one part") }
+        let result = try await store.completeMultipartUpload(bucket: s3.bucket!, key: s3.key!, uploadId: s3.query["uploadId"]!, parts: parts)
+        return xml(S3XMLWriter.document("CompleteMultipartUploadResult") { xml in
+            xml.element("Location", "/\(s3.bucket!)/\(s3.key!)")
+            xml.element("Bucket", s3.bucket!)
+            xml.element("Key", s3.key!)
+            xml.element("ETag", quoted(result.etag))
+        })
+    }
+
+    // MARK: helpers
+
+    private func xmlBody(_ request: Request) async throws -> S3XML {
+        var request = request
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: Self.xmlBodyLimit)
+        } catch is NIOTooManyBytesError {
+            throw S3Error(status: 400, code: "MaxMessageLengthExceeded", message: "the XML body is larger than \(Self.xmlBodyLimit) bytes")
+        }
+        do {
+            return try S3XML.parse(Array(buffer.readableBytesView))
+        } catch {
+            throw S3Error.malformedXML("the XML you provided was not well-formed: \(error)")
+        }
+    }
+
+    private func putOptions(_ s3: S3Request) -> PutOptions {
+        var metadata: [String: String] = [:]
+        for field in s3.headers where field.name.canonicalName.hasPrefix("x-amz-meta-") {
+            metadata[String(field.name.canonicalName.dropFirst("x-amz-meta-".count))] = field.value
+        }
+        return PutOptions(contentType: s3.header("content-type"), metadata: metadata)
+    }
+
+    private func quoted(_ etag: String) -> String { "\"\(etag)\"" }
+
+    private func xml(_ document: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/xml"], body: .init(byteBuffer: ByteBuffer(string: document)))
+    }
+}
