@@ -6,15 +6,15 @@ import Testing
 /// Path-traversal payloads, planted symbolic links and partial writes against the folder store.
 @Suite("FolderObjectStore: keys never leave the root")
 struct FolderSecurityTests {
-    let base: String
+    let folder = TemporaryFolder("security")
+    var base: String { folder.path }
     let root: String
     let outside: String
     let store: FolderObjectStore
 
     init() throws {
-        base = temporaryFolder("security")
-        root = base + "/root"
-        outside = base + "/outside"
+        root = folder.path + "/root"
+        outside = folder.path + "/outside"
         try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
         try "top secret".write(toFile: outside + "/secret.txt", atomically: true, encoding: .utf8)
         store = try FolderObjectStore(root: root)

@@ -4,9 +4,10 @@ import WharfObjectStore
 
 @Suite("FolderObjectStore: shared ObjectStore behaviour")
 struct FolderObjectStoreConformanceTests {
+    let folder = TemporaryFolder("conformance")
     let store: FolderObjectStore
     init() throws {
-        store = try FolderObjectStore(root: temporaryFolder("conformance"))
+        store = try FolderObjectStore(root: folder.path)
     }
 
     @Test func bucketLifecycle() async throws { try await ObjectStoreConformance.bucketLifecycle(store) }

@@ -104,5 +104,6 @@ struct ParsingTests {
         #expect((s3 as? S3ObjectStore)?.configuration.prefix == "p/")
         #expect(throws: ObjectStoreError.self) { try ObjectStoreLocation.open("ftp://x/y") }
         #expect(throws: ObjectStoreError.self) { try ObjectStoreLocation.open("") }
+        try FileManager.default.removeItem(atPath: folder)
     }
 }

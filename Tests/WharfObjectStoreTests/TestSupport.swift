@@ -78,6 +78,13 @@ func temporaryFolder(_ label: String) -> String {
     return path
 }
 
+/// A temporary folder removed when the test suite instance owning it goes away.
+final class TemporaryFolder: Sendable {
+    let path: String
+    init(_ label: String) { path = temporaryFolder(label) }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
 func uniqueBucket(_ label: String) -> String {
     "\(label)-\(UUID().uuidString.lowercased().prefix(8))"
 }
