@@ -78,7 +78,7 @@ struct StatesCommand: AsyncParsableCommand {
             do {
                 machine = try StateMachine(parsing: text)
             } catch {
-                StatesCommand.fail(json: json, "invalid definition \(definition):\n\(error.description)",
+                StatesCommand.fail(json: json, "invalid definition \(definition) (\(error.problems.count) problem\(error.problems.count == 1 ? "" : "s"))",
                                    problems: error.problems.map(\.description))
                 throw ExitCode(2)
             }
@@ -111,7 +111,7 @@ struct StatesCommand: AsyncParsableCommand {
                     let name = stateMachineName ?? (config.stateMachines.count == 1 ? nil : baseName)
                     executor = try MockTaskExecutor(configuration: config, testCase: testCase, stateMachine: name)
                 } catch let e as MockConfigurationError {
-                    StatesCommand.fail(json: json, "invalid mock configuration \(mockConfig):\n\(e.description)", problems: e.problems)
+                    StatesCommand.fail(json: json, "invalid mock configuration \(mockConfig)", problems: e.problems)
                     throw ExitCode(2)
                 }
             } else if testCase != nil {
@@ -158,11 +158,12 @@ struct StatesCommand: AsyncParsableCommand {
         if json {
             var out = JSONObject()
             out["status"] = "INVALID"
-            out["error"] = .string(message.split(separator: "\n").first.map(String.init) ?? message)
+            out["error"] = .string(message)
             if !problems.isEmpty { out["problems"] = .array(problems.map { .string($0) }) }
             print(JSONValue.object(out).serialized())
         } else {
-            FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+            let lines = ["error: \(message)"] + problems.map { "  \($0)" }
+            FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }
     }
 
