@@ -194,6 +194,8 @@ public final class S3ObjectStore: ObjectStore {
         text.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
     }
 
+    /// Streams `body` up: one PUT when it ends within the first part, else a multipart upload
+    /// with up to two parts in flight while the next one fills (memory: about three parts).
     public func putObject<Body: AsyncSequence & Sendable>(
         bucket: String, key: String, body: Body, options: PutOptions
     ) async throws -> PutResult where Body.Element == ByteBuffer {
@@ -201,34 +203,45 @@ public final class S3ObjectStore: ObjectStore {
         try await requireBucket(bucket)
         let realKey = configuration.objectKey(bucket: bucket, key: key)
         let partSize = configuration.partSize
-        var pending = ByteBuffer()
         var uploadId: String?
-        var parts: [CompletedPart] = []
-        var size: Int64 = 0
         do {
-            for try await var chunk in body {
-                size += Int64(chunk.readableBytes)
-                pending.writeBuffer(&chunk)
-                while pending.readableBytes >= partSize {
-                    let part = pending.readSlice(length: partSize)!
+            return try await withThrowingTaskGroup(of: PartInfo.self) { group in
+                var pending = ByteBuffer()
+                var parts: [CompletedPart] = []
+                var size: Int64 = 0
+                var inFlight = 0
+                var nextPart = 1
+                func start(_ bytes: ByteBuffer) async throws {
                     if uploadId == nil { uploadId = try await createMultipartUpload(bucket: bucket, key: key, options: options) }
-                    let info = try await sendPart(realKey: realKey, bucket: bucket, uploadId: uploadId!, partNumber: parts.count + 1, bytes: part)
-                    parts.append(CompletedPart(partNumber: info.partNumber, etag: info.etag))
-                    pending.discardReadBytes()
+                    if inFlight == 2, let done = try await group.next() {
+                        parts.append(CompletedPart(partNumber: done.partNumber, etag: done.etag))
+                        inFlight -= 1
+                    }
+                    let id = uploadId!, number = nextPart
+                    nextPart += 1
+                    group.addTask { try await self.sendPart(realKey: realKey, bucket: bucket, uploadId: id, partNumber: number, bytes: bytes) }
+                    inFlight += 1
                 }
+                for try await var chunk in body {
+                    size += Int64(chunk.readableBytes)
+                    pending.writeBuffer(&chunk)
+                    while pending.readableBytes >= partSize {
+                        try await start(pending.readSlice(length: partSize)!)
+                        pending.discardReadBytes()
+                    }
+                }
+                guard let id = uploadId else {
+                    let response = try await send(.PUT, key: realKey, headers: Self.metadataHeaders(options), body: pending)
+                    guard response.status == .ok else { throw failure(response, bucket: bucket, key: key) }
+                    return PutResult(size: size, etag: Self.etag(response.headers), lastModified: Date())
+                }
+                if pending.readableBytes > 0 { try await start(pending) }
+                for try await done in group { parts.append(CompletedPart(partNumber: done.partNumber, etag: done.etag)) }
+                parts.sort { $0.partNumber < $1.partNumber }
+                var result = try await completeMultipartUpload(bucket: bucket, key: key, uploadId: id, parts: parts)
+                result.size = size
+                return result
             }
-            guard let uploadId else {
-                let response = try await send(.PUT, key: realKey, headers: Self.metadataHeaders(options), body: pending)
-                guard response.status == .ok else { throw failure(response, bucket: bucket, key: key) }
-                return PutResult(size: size, etag: Self.etag(response.headers), lastModified: Date())
-            }
-            if pending.readableBytes > 0 {
-                let info = try await sendPart(realKey: realKey, bucket: bucket, uploadId: uploadId, partNumber: parts.count + 1, bytes: pending)
-                parts.append(CompletedPart(partNumber: info.partNumber, etag: info.etag))
-            }
-            var result = try await completeMultipartUpload(bucket: bucket, key: key, uploadId: uploadId, parts: parts)
-            result.size = size
-            return result
         } catch {
             if let uploadId { try? await abortMultipartUpload(bucket: bucket, key: key, uploadId: uploadId) }
             throw error
