@@ -151,7 +151,8 @@ struct DefinitionParser {
         "Parallel": ["Next", "End", "InputPath", "OutputPath", "Parameters", "ResultSelector", "ResultPath", "Retry", "Catch", "Branches", "Assign"],
         "Map": ["Next", "End", "InputPath", "OutputPath", "Parameters", "ItemSelector", "ResultSelector", "ResultPath", "Retry", "Catch",
                 "Iterator", "ItemProcessor", "ItemsPath", "MaxConcurrency", "MaxConcurrencyPath", "ToleratedFailureCount",
-                "ToleratedFailureCountPath", "ToleratedFailurePercentage", "ToleratedFailurePercentagePath", "ItemReader", "Label", "Assign"],
+                "ToleratedFailureCountPath", "ToleratedFailurePercentage", "ToleratedFailurePercentagePath", "ItemReader", "ItemBatcher",
+                "ResultWriter", "Label", "Assign"],
     ]
 
     static let jsonataFields: [String: Set<String>] = [
@@ -163,7 +164,7 @@ struct DefinitionParser {
         "Fail": ["Error", "Cause"],
         "Parallel": ["Next", "End", "Arguments", "Output", "Assign", "Retry", "Catch", "Branches"],
         "Map": ["Next", "End", "Items", "ItemSelector", "ItemProcessor", "Output", "Assign", "Retry", "Catch", "MaxConcurrency",
-                "ToleratedFailureCount", "ToleratedFailurePercentage", "ItemReader", "Label"],
+                "ToleratedFailureCount", "ToleratedFailurePercentage", "ItemReader", "ItemBatcher", "ResultWriter", "Label"],
     ]
 
     // MARK: - states
@@ -597,8 +598,12 @@ struct DefinitionParser {
         let maxConcurrency = numberField(o, "MaxConcurrency", language: language, location: location, minimum: 0)
         let count = numberField(o, "ToleratedFailureCount", language: language, location: location, minimum: 0)
         let percentage = numberField(o, "ToleratedFailurePercentage", language: language, location: location, minimum: 0, maximum: 100, integer: false)
-        if o["ItemReader"] != nil {
-            add(Self.at(location, "ItemReader"), "an ItemReader (distributed Map reading from S3) is not supported by the local engine; pass the items in the input instead")
+        var reader: ItemReader? = nil
+        if let r = o["ItemReader"] { reader = parseItemReader(r, language: language, location: Self.at(location, "ItemReader")) }
+        var batcher: ItemBatcher? = nil
+        if let b = o["ItemBatcher"] { batcher = parseItemBatcher(b, language: language, location: Self.at(location, "ItemBatcher")) }
+        if o["ResultWriter"] != nil {
+            add(Self.at(location, "ResultWriter"), "a ResultWriter (writing Map results to S3) is not supported by the local engine; the results are the Map's output")
         }
         var label: String? = nil
         if let l = o["Label"] {
@@ -606,6 +611,7 @@ struct DefinitionParser {
         }
         guard let processor else { return nil }
         return MapFields(itemsPath: itemsPath, items: items, itemSelector: selector, processor: processor, maxConcurrency: maxConcurrency,
-                         toleratedFailureCount: count, toleratedFailurePercentage: percentage, label: label)
+                         toleratedFailureCount: count, toleratedFailurePercentage: percentage, label: label,
+                         itemReader: reader, itemBatcher: batcher)
     }
 }

@@ -89,6 +89,35 @@ public struct MapFields: Sendable {
     public var toleratedFailureCount: Template?
     public var toleratedFailurePercentage: Template?
     public var label: String?
+    public var itemReader: ItemReader?
+    public var itemBatcher: ItemBatcher?
+}
+
+/// A distributed Map's ItemReader: a resource the executor reads (e.g. `arn:aws:states:::s3:getObject`)
+/// and how to turn what it returns into items.
+public struct ItemReader: Sendable {
+    /// How the object read is split into items.
+    public enum InputType: String, Sendable {
+        case json = "JSON"
+        case jsonl = "JSONL"
+        case csv = "CSV"
+        case manifest = "MANIFEST"
+    }
+
+    public var resource: String
+    public var parameters: Template?
+    public var inputType: InputType?
+    /// Headers for CSV files whose first row is data (`CSVHeaderLocation: GIVEN`).
+    public var csvHeaders: [String]?
+    public var csvDelimiter: Character = ","
+    public var maxItems: Template?
+}
+
+/// A Map's ItemBatcher: iterations get `{"BatchInput": ..., "Items": [...]}` instead of one item.
+public struct ItemBatcher: Sendable {
+    public var maxItemsPerBatch: Template?
+    public var maxInputBytesPerBatch: Template?
+    public var batchInput: Template?
 }
 
 /// A Retrier of a Task, Parallel or Map state.

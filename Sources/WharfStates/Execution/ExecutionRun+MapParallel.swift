@@ -64,7 +64,10 @@ extension ExecutionRun {
                 thread: inout ExecutionThread) async throws(StatesError) -> JSONValue {
         let itemsValue: JSONValue
         var scope = s
-        if state.queryLanguage == .jsonPath {
+        if let reader = fields.itemReader {
+            scope.input = state.queryLanguage == .jsonPath ? effectiveInput : rawInput
+            itemsValue = .array(try await readItems(reader, state: state, scope: scope))
+        } else if state.queryLanguage == .jsonPath {
             if let p = fields.itemsPath {
                 scope.input = effectiveInput
                 itemsValue = try scope.require(p, field: "ItemsPath")
@@ -109,14 +112,18 @@ extension ExecutionRun {
             inputs.append(try selector.value(in: itemScope))
         }
 
-        let startedId = history.record("MapStateStarted", after: thread.lastEventId, ["length": .int(items.count)])
+        if let batcher = fields.itemBatcher {
+            inputs = try batch(inputs, batcher, scope: scope, state: state)
+        }
+
+        let startedId = history.record("MapStateStarted", after: thread.lastEventId, ["length": .int(inputs.count)])
         if history.enabled { thread.lastEventId = startedId }
         let parent = thread
         let iterationInputs = inputs
         let processor = fields.processor
         let history = self.history
         let mapName = state.name
-        let results = await runConcurrently(count: items.count, limit: maxConcurrency, stopOnFailure: !tolerant) { i in
+        let results = await runConcurrently(count: inputs.count, limit: maxConcurrency, stopOnFailure: !tolerant) { i in
             var child = ExecutionThread(lastEventId: parent.lastEventId, variables: parent.variables, mapItem: nil)
             let started = history.record("MapIterationStarted", after: parent.lastEventId, ["name": .string(mapName), "index": .int(i)])
             if history.enabled { child.lastEventId = started }
@@ -130,7 +137,7 @@ extension ExecutionRun {
             }
         }
         var outputs: [JSONValue] = []
-        outputs.reserveCapacity(items.count)
+        outputs.reserveCapacity(inputs.count)
         var failures = 0
         var firstFailure: StatesError? = nil
         for r in results {
@@ -147,7 +154,7 @@ extension ExecutionRun {
             var exceeded = !tolerant
             if tolerant {
                 if let c = toleratedCount, Double(failures) > c { exceeded = true }
-                if let p = toleratedPercentage, Double(failures) * 100 / Double(max(1, items.count)) > p { exceeded = true }
+                if let p = toleratedPercentage, Double(failures) * 100 / Double(max(1, inputs.count)) > p { exceeded = true }
                 if toleratedCount == nil, toleratedPercentage == nil { exceeded = true }
             }
             if exceeded {
