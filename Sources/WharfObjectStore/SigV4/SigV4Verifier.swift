@@ -39,7 +39,8 @@ public struct SigV4Verification: Sendable {
     }
 }
 
-/// Verifies incoming SigV4 requests: `Authorization` headers and presigned query URLs.
+/// Verifies incoming SigV4 requests: `Authorization` headers and presigned query URLs (and the
+/// legacy SigV2 forms boto3 still uses for `generate_presigned_url`).
 public struct SigV4Verifier: Sendable {
     public var service: String
     /// The region requests must be scoped to; nil accepts any region.
@@ -59,11 +60,17 @@ public struct SigV4Verifier: Sendable {
         _ request: SigV4Request, now: Date = Date(), secret: (String) async throws -> String?
     ) async throws -> SigV4Verification {
         if let authorization = request.header("authorization") {
+            if authorization.hasPrefix("AWS ") {
+                return try await verifyHeaderV2(request, credential: authorization.dropFirst(4), now: now, secret: secret)
+            }
             return try await verifyHeader(request, authorization: authorization, now: now, secret: secret)
         }
         let items = SigV4.queryItems(request.query)
         if items.contains(where: { $0.name == "X-Amz-Signature" }) {
             return try await verifyPresigned(request, items: items, now: now, secret: secret)
+        }
+        if items.contains(where: { $0.name == "AWSAccessKeyId" }) {
+            return try await verifyPresignedV2(request, items: items, now: now, secret: secret)
         }
         throw SigV4Error.missingAuthentication
     }
