@@ -73,6 +73,10 @@ import Testing
         #expect(outer.rowCount == 4)
         #expect(outer["k1"][3] == .int(3))
         #expect(outer["v_x"][3] == .null)
+        let mixed = try DataFrame([Column("k1", [1.0, 3.0] as [Double]), Column("w", ["p", "q"] as [String])])
+        #expect(try a.join(mixed, on: ["k1"])["w"].strings() == ["p", "p"])
+        let textKeys = try DataFrame([Column("k1", ["1"] as [String])])
+        #expect((#expect(throws: FrameError.self) { try a.join(textKeys, on: ["k1"]) })?.code == .typeMismatch)
         let left = try a.join(b, on: ["k1", "k2"], kind: .left)
         #expect(left["v_y"].values == [.null, .double(10), .double(20)])
     }

@@ -1,3 +1,6 @@
+import Dispatch
+import Foundation
+
 /// An ordered set of named columns of equal length; selecting columns and slicing rows share the buffers.
 public struct DataFrame: Sendable {
     public private(set) var columns: [Column]
@@ -92,7 +95,15 @@ public struct DataFrame: Sendable {
     /// Rows by index (-1 gives an all-null row).
     public func take(_ indices: [Int]) -> DataFrame {
         var f = self
-        f.columns = columns.map { $0.take(indices) }
+        if indices.count * columns.count < 1 << 20 || columns.count < 2 {
+            f.columns = columns.map { $0.take(indices) }
+            return f
+        }
+        // Large gathers use every core, one column per task.
+        let source = columns
+        let results = TakeResults(source.count)
+        DispatchQueue.concurrentPerform(iterations: source.count) { j in results.set(j, source[j].take(indices)) }
+        f.columns = results.columns
         return f
     }
 
@@ -122,4 +133,17 @@ extension DataFrame: CustomStringConvertible {
         out += "[\(rowCount) rows x \(columnCount) columns]"
         return out
     }
+}
+
+/// Columns written by parallel tasks at distinct indices.
+private final class TakeResults: @unchecked Sendable {
+    private var slots: [Column?]
+    private let lock = NSLock()
+    init(_ n: Int) { slots = Array(repeating: nil, count: n) }
+    func set(_ j: Int, _ c: Column) {
+        lock.lock()
+        slots[j] = c
+        lock.unlock()
+    }
+    var columns: [Column] { slots.map { $0! } }
 }

@@ -250,6 +250,8 @@ final class ReadBufferPool: @unchecked Sendable {
     deinit { for b in free { b.deallocate() } }
 
     func withBytes<R>(_ source: any ByteSource, _ range: Range<Int>, _ body: (UnsafeBufferPointer<UInt8>) -> R) throws(FrameError) -> R {
+        // Local files are mapped piece by piece: no copy, and the pages leave the process with the mapping.
+        if let file = source as? FileByteSource, let r = try file.withMapped(range, body) { return r }
         lock.lock()
         var buffer = free.popLast()
         lock.unlock()

@@ -18,9 +18,21 @@ extension DataFrame {
             throw FrameError(.invalidArgument, "a join needs the same number (at least one) of left and right keys", field: "on")
         }
         var keyCols: [[Column]] = []
-        for (l, r) in zip(leftOn, rightOn) { keyCols.append([try column(l), try other.column(r)]) }
-        let (codes, groups) = KeyCoder.combined(keyCols)
-        let lc = codes[0], rc = codes[1]
+        for (l, r) in zip(leftOn, rightOn) {
+            var a = try column(l), b = try other.column(r)
+            if a.type != b.type {
+                let text: Set<DataType> = [.string, .categorical]
+                if a.type.isNumeric && b.type.isNumeric {
+                    // 1 and 1.0 are the same key, as in pandas.
+                    a = try a.cast(to: .double)
+                    b = try b.cast(to: .double)
+                } else if !(text.contains(a.type) && text.contains(b.type)) {
+                    throw FrameError(.typeMismatch, "join key '\(l)' is \(a.type) on the left but '\(r)' is \(b.type) on the right", field: l)
+                }
+            }
+            keyCols.append([a, b])
+        }
+        let (lc, rc, groups) = Self.joinCodes(keyCols)
         // Right side as chained buckets: head[code] -> row -> next[row] ... (-1 ends), in row order.
         var head = [Int](repeating: -1, count: groups)
         var next = [Int](repeating: -1, count: rc.count)
@@ -69,6 +81,30 @@ extension DataFrame {
             try out.append(leftNames.contains(c.name) ? c.renamed(c.name + suffixes.1) : c)
         }
         return out
+    }
+
+    /// Codes of the key tuples of both sides (-1 for null keys, and on the left for keys the right lacks).
+    /// One integer key takes a fast path: a hash map of the right side only, probed by the left.
+    static func joinCodes(_ keyCols: [[Column]]) -> (left: [Int32], right: [Int32], groups: Int) {
+        if keyCols.count == 1, case .int64(let rv) = keyCols[0][1].storage, case .int64(let lv) = keyCols[0][0].storage {
+            let rcol = keyCols[0][1], lcol = keyCols[0][0]
+            var map = Int64HashMap(capacity: rv.count)
+            var rc = [Int32](repeating: -1, count: rv.count)
+            rv.withUnsafeBufferPointer { p in for i in 0..<p.count where !rcol.isNull(i) { rc[i] = map.code(for: p[i]) } }
+            var lc = [Int32](repeating: -1, count: lv.count)
+            lv.withUnsafeBufferPointer { p in
+                lc.withUnsafeMutableBufferPointer { out in
+                    if lcol.validity == nil {
+                        for i in 0..<p.count { out[i] = map.find(p[i]) }
+                    } else {
+                        for i in 0..<p.count where !lcol.isNull(i) { out[i] = map.find(p[i]) }
+                    }
+                }
+            }
+            return (lc, rc, map.count)
+        }
+        let (codes, groups) = KeyCoder.combined(keyCols)
+        return (codes[0], codes[1], groups)
     }
 
     /// Values of `a`, with `b`'s where `a` is null.

@@ -2,7 +2,9 @@
 /// Null keys get code -1.
 struct KeyCoder {
     private var ints = Int64HashMap()
-    private var strings: [String: Int32] = [:]
+    private var strings = StringHashMap()
+    /// Codes of `strings` keys in this coder's code space (ints and strings can share one coder).
+    private var stringCodes: [Int32] = []
     private var lists: [[Value]: Int32] = [:]
     private(set) var count: Int32 = 0
 
@@ -40,11 +42,13 @@ struct KeyCoder {
         return out
     }
 
-    private mutating func stringCode(_ s: String) -> Int32 {
-        if let c = strings[s] { return c }
-        strings[s] = count
-        count += 1
-        return count - 1
+    @inline(__always) private mutating func stringCode(_ s: String) -> Int32 {
+        let k = Int(strings.code(for: s))
+        if k == stringCodes.count {
+            stringCodes.append(count)
+            count += 1
+        }
+        return stringCodes[k]
     }
 
     /// Codes of several key columns combined into one code per distinct tuple (-1 when any part is null).
