@@ -138,6 +138,43 @@ import Testing
         #expect(r.error == "States.HeartbeatTimeout")
     }
 
+    @Test func heartbeatsKeepALongTaskAlive() async throws {
+        let clock = VirtualClock()
+        let beating = ClosureExecutor { req in
+            for _ in 0..<5 {
+                try await clock.sleep(seconds: 4)
+                req.heartbeat.beat()
+            }
+            return .serviceResponse("done")
+        }
+        let def = #"""
+        {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+          "TimeoutSeconds": 100, "HeartbeatSeconds": 5, "End": true}}}
+        """#
+        #expect(try await runMachine(def, executor: beating, clock: clock).output == "done")
+    }
+
+    @Test func heartbeatsOnTheSystemClock() async throws {
+        let machine = try StateMachine(parsing: #"""
+        {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::x:y.waitForTaskToken", "HeartbeatSeconds": 1, "End": true}}}
+        """#)
+        let beating = ClosureExecutor { req in
+            for _ in 0..<3 {
+                try await Task.sleep(nanoseconds: 400_000_000)
+                req.heartbeat.beat()
+            }
+            return .serviceResponse("alive")
+        }
+        let ok = await Interpreter(machine: machine, options: ExecutionOptions(executor: beating)).run(input: [:])
+        #expect(ok.output == "alive")
+        let silent = ClosureExecutor { _ in
+            try await Task.sleep(nanoseconds: 3_000_000_000)
+            return .serviceResponse("late")
+        }
+        let late = await Interpreter(machine: machine, options: ExecutionOptions(executor: silent)).run(input: [:])
+        #expect(late.error == "States.HeartbeatTimeout")
+    }
+
     @Test func machineTimeoutSecondsTimesTheExecutionOut() async throws {
         let r = try await runMachine(#"""
         {"TimeoutSeconds": 5, "StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 60, "End": true}}}

@@ -9,7 +9,7 @@ extension ExecutionRun {
         let parameters = try reader.parameters.map { t throws(StatesError) in try t.value(in: scope) } ?? .emptyObject
         let request = TaskRequest(resource: reader.resource, integration: TaskIntegration(resource: reader.resource), parameters: parameters,
                                   stateName: state.name, retryCount: 0, taskToken: nil, timeoutSeconds: nil, heartbeatSeconds: nil,
-                                  credentials: nil, context: scope.context)
+                                  credentials: nil, context: scope.context, heartbeat: TaskHeartbeat(clock: options.clock))
         let response: JSONValue
         do {
             switch try await options.executor.execute(request) {

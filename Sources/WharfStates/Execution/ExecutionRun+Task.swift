@@ -30,7 +30,7 @@ extension ExecutionRun {
 
         let request = TaskRequest(resource: fields.resource, integration: integration, parameters: payload, stateName: state.name,
                                   retryCount: attempt, taskToken: token, timeoutSeconds: timeout, heartbeatSeconds: heartbeat,
-                                  credentials: fields.credentials, context: context)
+                                  credentials: fields.credentials, context: context, heartbeat: TaskHeartbeat(clock: options.clock))
         do {
             let output = try await execute(request, timeout: timeout, heartbeat: heartbeat)
             let result: JSONValue
@@ -72,26 +72,48 @@ extension ExecutionRun {
         return Data(raw.utf8).base64EncodedString()
     }
 
-    /// Calls the executor; TimeoutSeconds and HeartbeatSeconds end the attempt with States.Timeout / States.HeartbeatTimeout.
+    /// Calls the executor; TimeoutSeconds, HeartbeatSeconds (reset by `request.heartbeat.beat()`) and the machine's
+    /// timeout end the attempt with States.Timeout / States.HeartbeatTimeout.
     func execute(_ request: TaskRequest, timeout: Int?, heartbeat: Int?) async throws(StatesError) -> TaskOutput {
         let executor = options.executor
         let clock = options.clock
-        var limit: (Double, StatesError)? = nil
-        if let timeout {
-            limit = (Double(timeout), StatesError(StatesError.Name.timeout, "The task '\(request.stateName)' did not complete within \(timeout) seconds (TimeoutSeconds)."))
-        }
-        if let heartbeat, Double(heartbeat) < (limit?.0 ?? .infinity) {
-            limit = (Double(heartbeat), StatesError(StatesError.Name.heartbeatTimeout, "The task '\(request.stateName)' sent no heartbeat within \(heartbeat) seconds (HeartbeatSeconds)."))
-        }
-        if let left = secondsLeft, left < (limit?.0 ?? .infinity) {
-            limit = (max(0, left), StatesError(StatesError.Name.timeout, "The execution timed out."))
-        }
+        let start = clock.now()
+        let taskDeadline = timeout.map { start.addingTimeInterval(Double($0)) }
+        let machineDeadline = deadline
+        let beats = request.heartbeat
+        let timeoutError = StatesError(StatesError.Name.timeout,
+            "The task '\(request.stateName)' did not complete within \(timeout ?? 0) seconds (TimeoutSeconds).")
+        let heartbeatError = StatesError(StatesError.Name.heartbeatTimeout,
+            "The task '\(request.stateName)' sent no heartbeat within \(heartbeat ?? 0) seconds (HeartbeatSeconds).")
+        let executionError = StatesError(StatesError.Name.timeout, "The execution timed out.")
         func convert(_ error: any Error) -> StatesError {
             if let e = error as? StatesError { return e }
             if error is CancellationError { return StatesError("States.Cancelled", "The task was cancelled.") }
             return StatesError(String(describing: type(of: error)), String(describing: error))
         }
-        guard let (seconds, timeoutError) = limit else {
+        /// The error that ends the attempt at `now`, if any, and how long until the next check otherwise.
+        @Sendable func check(_ now: Date) -> (StatesError?, Double) {
+            var next = Double.infinity
+            if let d = machineDeadline {
+                if now >= d { return (executionError, 0) }
+                next = min(next, d.timeIntervalSince(now))
+            }
+            if let d = taskDeadline {
+                if now >= d { return (timeoutError, 0) }
+                next = min(next, d.timeIntervalSince(now))
+            }
+            if let heartbeat {
+                let d = beats.last.addingTimeInterval(Double(heartbeat))
+                if now >= d { return (heartbeatError, 0) }
+                next = min(next, d.timeIntervalSince(now))
+            }
+            return (nil, next)
+        }
+        func fail(_ e: StatesError) -> StatesError {
+            if e == executionError { markTimedOut() }
+            return e
+        }
+        if taskDeadline == nil, heartbeat == nil, machineDeadline == nil {
             do {
                 return try await executor.execute(request)
             } catch {
@@ -99,17 +121,16 @@ extension ExecutionRun {
             }
         }
         if clock.isVirtual {
-            let start = clock.now()
             let output: TaskOutput
             do {
                 output = try await executor.execute(request)
             } catch {
                 throw convert(error)
             }
-            if clock.now().timeIntervalSince(start) > seconds {
-                if timeoutError.cause == "The execution timed out." { markTimedOut() }
-                throw timeoutError
-            }
+            let end = clock.now()
+            if let d = machineDeadline, end > d { throw fail(executionError) }
+            if let d = taskDeadline, end > d { throw timeoutError }
+            if let heartbeat, beats.longestGap(until: end) > Double(heartbeat) { throw heartbeatError }
             return output
         }
         let raced: Result<TaskOutput, StatesError> = await withTaskGroup(of: Result<TaskOutput, StatesError>?.self) { group in
@@ -121,12 +142,15 @@ extension ExecutionRun {
                 }
             }
             group.addTask {
-                do {
-                    try await clock.sleep(seconds: seconds)
-                } catch {
-                    return nil
+                while true {
+                    let (error, wait) = check(clock.now())
+                    if let error { return .failure(error) }
+                    do {
+                        try await clock.sleep(seconds: min(wait, 3600))
+                    } catch {
+                        return nil
+                    }
                 }
-                return .failure(timeoutError)
             }
             var outcome: Result<TaskOutput, StatesError> = .failure(timeoutError)
             for await r in group {
@@ -140,9 +164,7 @@ extension ExecutionRun {
         }
         switch raced {
         case .success(let o): return o
-        case .failure(let e):
-            if e == timeoutError, e.cause == "The execution timed out." { markTimedOut() }
-            throw e
+        case .failure(let e): throw fail(e)
         }
     }
 }

@@ -23,6 +23,42 @@ public struct TaskRequest: Sendable {
     public var credentials: JSONValue?
     /// The context object of the state (`$$`).
     public var context: JSONValue
+    /// Call `beat()` while the task runs to keep HeartbeatSeconds from expiring (SendTaskHeartbeat).
+    public var heartbeat: TaskHeartbeat
+}
+
+/// The heartbeats of one task attempt: each `beat()` restarts its HeartbeatSeconds.
+public final class TaskHeartbeat: @unchecked Sendable {
+    private let lock = NSLock()
+    private let clock: any StatesClock
+    private var times: [Date]
+
+    public init(clock: any StatesClock) {
+        self.clock = clock
+        times = [clock.now()]
+    }
+
+    /// Records that the task is alive now.
+    public func beat() {
+        let now = clock.now()
+        lock.withLock { times.append(now) }
+    }
+
+    /// When the task last showed it was alive (its start before any heartbeat).
+    public var last: Date { lock.withLock { times.last! } }
+
+    /// The longest time between the start, the heartbeats and `end`.
+    func longestGap(until end: Date) -> Double {
+        lock.withLock {
+            var gap = 0.0
+            var previous = times[0]
+            for t in times.dropFirst() + [end] {
+                gap = max(gap, t.timeIntervalSince(previous))
+                previous = t
+            }
+            return gap
+        }
+    }
 }
 
 /// What an executor hands back.
