@@ -215,3 +215,72 @@ def test_aws_cli_sync_cp_ls(s3, wharf, tmp_path):
     result = aws(wharf, wharf.writer, "s3", "rm", "s3://compat/train/labels.csv")
     assert result.returncode == 0, result.stderr
     assert "labels.csv" not in aws(wharf, wharf.writer, "s3", "ls", "s3://compat/train/").stdout
+
+
+def test_wharf_s3_cli_round_trip(s3, wharf, tmp_path):
+    env = dict(os.environ, WHARF_URL=wharf.url, WHARF_ACCESS_KEY_ID=wharf.writer[0], WHARF_SECRET_ACCESS_KEY=wharf.writer[1])
+    env.pop("AWS_ACCESS_KEY_ID", None)
+    env.pop("AWS_SECRET_ACCESS_KEY", None)
+
+    def run(*args):
+        return subprocess.run([wharf.binary, "s3", *args], env=env, capture_output=True, text=True)
+
+    data = os.urandom(3 * 1024 * 1024 + 17)
+    (tmp_path / "model.bin").write_bytes(data)
+    result = run("cp", str(tmp_path / "model.bin"), "s3://compat/cli/")
+    assert result.returncode == 0, result.stderr
+    listing = run("ls", "s3://compat/cli/", "--json")
+    assert listing.returncode == 0, listing.stderr
+    import json
+    assert [(o["key"], o["size"]) for o in json.loads(listing.stdout)["objects"]] == [("cli/model.bin", len(data))]
+    (tmp_path / "out").mkdir()
+    result = run("cp", "s3://compat/cli/model.bin", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "model.bin").read_bytes() == data
+    assert run("rm", "s3://compat/cli/model.bin").returncode == 0
+    missing = run("cp", "s3://compat/cli/model.bin", str(tmp_path / "again.bin"))
+    assert missing.returncode == 3 and "NoSuchKey" in missing.stderr
+    assert run("ls", "s3://no-such-bucket/").returncode == 3
+    assert run("cp", "/no/such/file", "s3://compat/x").returncode == 3
+    assert run("cp", "a", "b").returncode == 64
+    denied = subprocess.run([wharf.binary, "s3", "cp", str(tmp_path / "model.bin"), "s3://compat/ro/model.bin"],
+                            env=dict(env, WHARF_ACCESS_KEY_ID=wharf.reader[0], WHARF_SECRET_ACCESS_KEY=wharf.reader[1]),
+                            capture_output=True, text=True)
+    assert denied.returncode == 4 and "AccessDenied" in denied.stderr
+
+
+def test_server_stops_gracefully_on_sigterm_and_keeps_its_data(tmp_path):
+    import signal
+    import time
+    from conftest import WharfServer
+    server = WharfServer(os.environ["WHARF_BIN"])
+    home = server.home
+    key_id, secret = server.create_key("admin", "restart")
+    c = client(server, (key_id, secret))
+    c.create_bucket(Bucket="survives")
+    c.put_object(Bucket="survives", Key="k", Body=b"still here")
+    server.process.send_signal(signal.SIGTERM)
+    assert server.process.wait(timeout=20) == 0
+    log = open(os.path.join(home, "server.log")).read()
+    assert "Fatal" not in log
+    # Same home, new process: keys and objects are still there, and the server is no longer open.
+    import subprocess as sp
+    port = server.port
+    again = sp.Popen([server.binary, "server", "--home", home, "--port", str(port)], stdout=sp.DEVNULL, stderr=sp.DEVNULL)
+    try:
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(server.url + "/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert c.get_object(Bucket="survives", Key="k")["Body"].read() == b"still here"
+        with pytest.raises(urllib.error.HTTPError) as e:
+            urllib.request.urlopen(server.url + "/v1/keys")
+        assert e.value.code == 401
+    finally:
+        again.terminate()
+        again.wait(timeout=20)
+        import shutil
+        shutil.rmtree(home, ignore_errors=True)

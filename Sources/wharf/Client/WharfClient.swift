@@ -89,5 +89,8 @@ func runReportingFailures(_ body: () async throws -> Void) async throws {
     } catch let failure as CommandFailure {
         FileHandle.standardError.write(Data("error: \(failure.message)\n".utf8))
         throw ExitCode(failure.exitCode)
+    } catch let error where !(error is ValidationError) && !(error is ExitCode) {
+        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        throw ExitCode(1)
     }
 }
