@@ -284,3 +284,75 @@ def test_server_stops_gracefully_on_sigterm_and_keeps_its_data(tmp_path):
         again.wait(timeout=20)
         import shutil
         shutil.rmtree(home, ignore_errors=True)
+
+
+def test_postgres_metadata_and_s3_storage_survive_a_restart(tmp_path):
+    """The scaled-out configuration: metadata in PostgreSQL, bytes in a real S3 server (moto)."""
+    import time
+    import uuid
+    pg = os.environ.get("WHARF_TEST_POSTGRES_URL")
+    s3_url = os.environ.get("WHARF_TEST_S3_URL")
+    if not pg or not s3_url:
+        if os.environ.get("WHARF_TEST_REQUIRE_SERVICES") == "1":
+            pytest.fail("scripts/test must export WHARF_TEST_POSTGRES_URL and WHARF_TEST_S3_URL")
+        pytest.skip("WHARF_TEST_POSTGRES_URL / WHARF_TEST_S3_URL unset")
+    name = "compat_" + uuid.uuid4().hex[:12]
+    subprocess.run(["psql", pg, "-q", "-c", f"CREATE DATABASE {name}"], check=True)
+    database = pg.rsplit("/", 1)[0] + "/" + name
+    backing = boto3.client("s3", endpoint_url=s3_url, region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test")
+    backing.create_bucket(Bucket=name.replace("_", "-"))
+    storage = f"s3://{name.replace('_', '-')}/wharf?endpoint={s3_url}"
+    env = dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", WHARF_SECRET_KEY="ab" * 32)
+    binary = os.environ["WHARF_BIN"]
+    home = str(tmp_path / "home")
+    issued = subprocess.run([binary, "keys", "create", "--local", "--role", "admin", "--name", "pg", "--json",
+                             "--home", home, "--database", database, "--storage", storage],
+                            env=env, capture_output=True, text=True, check=True).stdout
+    import json
+    key = json.loads(issued)
+    creds = (key["key"]["accessKeyId"], key["secret"])
+
+    from conftest import free_port
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+
+    def start():
+        process = subprocess.Popen([binary, "server", "--home", home, "--port", str(port), "--database", database, "--storage", storage],
+                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(url + "/healthz", timeout=1)
+                return process
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("server did not start")
+
+    class Server:
+        pass
+    server = Server()
+    server.url = url
+    process = start()
+    try:
+        ready = json.loads(urllib.request.urlopen(url + "/readyz").read())
+        assert ready == {"ready": True, "database": "postgres", "objectStore": "s3"}
+        c = client(server, creds)
+        c.create_bucket(Bucket="scaled")
+        data = os.urandom(12 * 1024 * 1024)
+        (tmp_path / "blob").write_bytes(data)
+        c.upload_file(str(tmp_path / "blob"), "scaled", "blobs/one.bin")
+        c.put_object(Bucket="scaled", Key="small.txt", Body=b"tiny")
+        # The bytes really live in the backing S3 bucket, under the configured prefix.
+        backing_keys = [o["Key"] for o in backing.list_objects_v2(Bucket=name.replace("_", "-"))["Contents"]]
+        assert any(k.startswith("wharf") and k.endswith("blobs/one.bin") for k in backing_keys), backing_keys
+        process.terminate()
+        assert process.wait(timeout=20) == 0
+        process = start()
+        assert c.get_object(Bucket="scaled", Key="small.txt")["Body"].read() == b"tiny"
+        (tmp_path / "back").unlink(missing_ok=True)
+        c.download_file("scaled", "blobs/one.bin", str(tmp_path / "back"))
+        assert (tmp_path / "back").read_bytes() == data
+        assert sorted(o["Key"] for o in c.list_objects_v2(Bucket="scaled")["Contents"]) == ["blobs/one.bin", "small.txt"]
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
