@@ -172,31 +172,30 @@ import Testing
         #expect(last == .int(4999))
     }
 
-    @Test func leadScoringFile() throws {
-        guard let path = SharedData.path("leadscoring/leadscoring_inference_with_labels.csv") else {
-            let f = try CSVReader.read(string: ",created_date,city_mapped,app_complete_flag\n0,2021-08-26 15:26:12,,0\n1,2021-12-01 11:53:27,kolkata,1\n")
-            #expect(f.columnCount == 3)
-            return
-        }
-        let (features, target) = try CSVReader.read(path: path, target: "app_complete_flag")
-        #expect(features.rowCount == 24_991)
+    @Test func leadScoringFiles() throws { try Self.checkLeadScoring(TestData.current) }
+    @Test func generatedLeadScoringFiles() throws { try Self.checkLeadScoring(TestData.generate()) }
+
+    static func checkLeadScoring(_ data: TestData) throws {
+        let (features, target) = try CSVReader.read(path: data.path("leadscoring/leadscoring_inference_with_labels.csv"), target: "app_complete_flag")
+        #expect(features.rowCount == data.leadRows)
         #expect(features.columnCount == 44)
         #expect(target.type == .int64)
-        #expect(try target.doubles().reduce(0, +) == 12_499)
+        #expect(try target.doubles().reduce(0, +) == Double(data.leadPositives))
         #expect(features["created_date"].type == .timestamp)
         #expect(features["city_mapped"].type == .string)
         #expect(features["city_mapped"][0] == .null)
         #expect(features["city_mapped"][1] == .string("kolkata"))
         #expect(features["total_leads_droppped"].type == .double)
-        let cleaned = try CSVReader.read(path: SharedData.path("leadscoring/cleaned_data.csv")!)
-        #expect(cleaned.rowCount == 24_977)
+        let cleaned = try CSVReader.read(path: data.path("leadscoring/cleaned_data.csv"))
+        #expect(cleaned.rowCount == data.cleanedRows)
         #expect(cleaned.columnCount == 13)
-        let mapping = try CSVReader.read(path: SharedData.path("leadscoring/interaction_mapping.csv")!)
-        #expect(mapping.rowCount == 37)
-        let test = try CSVReader.read(path: SharedData.path("leadscoring/leadscoring_test.csv")!)
-        #expect(test.rowCount == 100)
-        let inference = try CSVReader.read(path: SharedData.path("leadscoring/leadscoring_inference_final_v2.csv")!)
-        #expect(inference.rowCount == 24_991)
+        let mapping = try CSVReader.read(path: data.path("leadscoring/interaction_mapping.csv"))
+        #expect(mapping.rowCount == data.mappingRows)
+        #expect(mapping.columnNames == ["interaction_type", "interaction_mapping"])  // the file starts with a BOM
+        let test = try CSVReader.read(path: data.path("leadscoring/leadscoring_test.csv"))
+        #expect(test.rowCount == data.leadTestRows)
+        let inference = try CSVReader.read(path: data.path("leadscoring/leadscoring_inference_final_v2.csv"))
+        #expect(inference.rowCount == data.leadRows)
         #expect(!inference.contains("app_complete_flag"))
     }
 }

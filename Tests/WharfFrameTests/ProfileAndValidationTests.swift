@@ -62,8 +62,8 @@ import Testing
     }
 
     @Test func leadScoringRawSchemaCheck() throws {
-        guard let path = SharedData.path("leadscoring/leadscoring_test.csv") else { return }
-        let f = try CSVReader.read(path: path)
+        let data = TestData.current
+        let f = try CSVReader.read(path: data.path("leadscoring/leadscoring_test.csv"))
         let raw = Schema(columns: [
             .init(name: "created_date", type: .timestamp),
             .init(name: "app_complete_flag", type: .int64, min: 0, max: 1, maxMissing: 0),
@@ -71,6 +71,6 @@ import Testing
         ])
         #expect(raw.validate(f).isEmpty)
         let p = try f.profile(target: "app_complete_flag")
-        #expect(p.rows == 100)
+        #expect(p.rows == data.leadTestRows)
     }
 }

@@ -18,12 +18,6 @@ enum SharedData {
         return nil
     }()
 
-    static func path(_ relative: String) -> String? {
-        guard let root else { return nil }
-        let p = root.appendingPathComponent(relative).path
-        return FileManager.default.fileExists(atPath: p) ? p : nil
-    }
-
     /// A fresh temporary directory for a test's files.
     static func temporaryDirectory() -> URL {
         let d = FileManager.default.temporaryDirectory.appendingPathComponent("wharfframe-\(UUID().uuidString)")

@@ -70,7 +70,7 @@ struct MemoryObjects: ObjectReader {
     }
 
     @Test func leadScoringUnitTestDatabase() throws {
-        guard let db = SharedData.path("leadscoring/unit_test_cases.db") else { return }
+        let db = TestData.current.path("leadscoring/unit_test_cases.db")
         let loaded = try SQLiteQuerySource(path: db, table: "loaded_data_test_case").loadNow()
         #expect(loaded.rowCount > 0)
         #expect(loaded["total_leads_droppped"].type == .double)
