@@ -26,6 +26,8 @@ import Testing
             == "Hello, Ann! You are 30 (true).")
         #expect(try call(#"States.Format('a \{literal\} {}', $$.Execution.Name)"#) == "a {literal} e1")
         #expect(try call("States.Format('{}', $v)") == "7")
+        #expect(try call(#"States.Format('path c:\\dir \'{}\'', 'x')"#) == "path c:\\dir 'x'")
+        #expect(try call(#"States.StringSplit('a\{b', '{')"#) == json(#"["a", "b"]"#))
         #expect(failure("States.Format('{} {}', 'one')")?.error == "States.IntrinsicFailure")
         #expect(failure("States.Format('{}', $.o)", ["o": ["a": 1]])?.error == "States.IntrinsicFailure")
     }

@@ -5,8 +5,10 @@ extension IntrinsicCall {
     func evaluate(in scope: PathScope, field: String) throws(StatesError) -> JSONValue {
         var args: [JSONValue] = []
         args.reserveCapacity(arguments.count)
-        for a in arguments {
+        for (i, a) in arguments.enumerated() {
             switch a {
+            case .literal(.string(let s)) where !(function == .format && i == 0):
+                args.append(.string(IntrinsicCall.unescapeBraces(s)))
             case .literal(let v): args.append(v)
             case .path(let p): args.append(try scope.require(p, field: field))
             case .call(let c): args.append(try c.evaluate(in: scope, field: field))
@@ -154,8 +156,12 @@ enum Intrinsics {
         var next = 0
         var chars = template.makeIterator()
         while let c = chars.next() {
-            if c == "\\" {
-                if let n = chars.next() { out.append(n) }
+            if c == Character(IntrinsicCall.escapedOpenBrace) {
+                out.append("{")
+                continue
+            }
+            if c == Character(IntrinsicCall.escapedCloseBrace) {
+                out.append("}")
                 continue
             }
             if c == "{" {

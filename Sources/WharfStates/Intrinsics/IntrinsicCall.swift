@@ -13,6 +13,24 @@ public struct IntrinsicCall: Sendable, Hashable {
     public let arguments: [Argument]
     public let text: String
 
+    /// Private-use stand-ins for `\{` and `\}` inside string literals.
+    static let escapedOpenBrace: Unicode.Scalar = "\u{E000}"
+    static let escapedCloseBrace: Unicode.Scalar = "\u{E001}"
+
+    /// A literal string with its escaped braces turned back into braces.
+    static func unescapeBraces(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: { $0 == escapedOpenBrace || $0 == escapedCloseBrace }) else { return s }
+        var out = String.UnicodeScalarView()
+        for c in s.unicodeScalars {
+            switch c {
+            case escapedOpenBrace: out.append("{")
+            case escapedCloseBrace: out.append("}")
+            default: out.append(c)
+            }
+        }
+        return String(out)
+    }
+
     /// Whether a `.$` field value is an intrinsic call rather than a path.
     static func looksLikeCall(_ s: String) -> Bool { s.hasPrefix("States.") }
 
@@ -132,9 +150,12 @@ struct IntrinsicParser {
             while let d = peek(), d != "'" {
                 if d == "\\", pos + 1 < text.count {
                     let n = text[pos + 1]
-                    // `\{` and `\}` stay escaped so States.Format can tell them from placeholders.
-                    if n == "{" || n == "}" { s.append("\\") }
-                    s.append(n)
+                    // Escaped braces become stand-ins so States.Format can tell them from `{}` placeholders.
+                    switch n {
+                    case "{": s.append(IntrinsicCall.escapedOpenBrace)
+                    case "}": s.append(IntrinsicCall.escapedCloseBrace)
+                    default: s.append(n)
+                    }
                     pos += 2
                     continue
                 }
