@@ -36,3 +36,15 @@ struct S3ObjectStoreConformanceTests {
     @Test func multipart() async throws { try await ObjectStoreConformance.multipart(try await TestS3.makeStore()) }
     @Test func concurrentWriters() async throws { try await ObjectStoreConformance.concurrentWriters(try await TestS3.makeStore()) }
 }
+
+@Suite(
+    "S3ObjectStore with one real bucket per Wharf bucket against a real S3 server",
+    .enabled(if: TestS3.url != nil, "WHARF_TEST_S3_URL is not set: S3 backend tests skipped")
+)
+struct S3BucketPerBucketConformanceTests {
+    @Test func bucketLifecycle() async throws { try await ObjectStoreConformance.bucketLifecycle(try TestS3.makeBucketPerBucketStore()) }
+    @Test func putGetHead() async throws { try await ObjectStoreConformance.putGetHead(try TestS3.makeBucketPerBucketStore()) }
+    @Test func listing() async throws { try await ObjectStoreConformance.listing(try TestS3.makeBucketPerBucketStore()) }
+    @Test func copy() async throws { try await ObjectStoreConformance.copy(try TestS3.makeBucketPerBucketStore()) }
+    @Test func multipart() async throws { try await ObjectStoreConformance.multipart(try TestS3.makeBucketPerBucketStore()) }
+}

@@ -27,24 +27,30 @@ struct ParsingTests {
     @Test func storageURL() throws {
         let env = ["AWS_ACCESS_KEY_ID": "AK", "AWS_SECRET_ACCESS_KEY": "SK", "AWS_REGION": "eu-west-1"]
         let config = try S3Configuration(url: "s3://data-bucket/wharf/prod?endpoint=http://127.0.0.1:9000", environment: env)
-        #expect(config.bucket == "data-bucket")
-        #expect(config.prefix == "wharf/prod/")
+        #expect(config.layout == .sharedBucket(bucket: "data-bucket", prefix: "wharf/prod/"))
         #expect(config.scheme == "http" && config.host == "127.0.0.1" && config.port == 9000)
         #expect(config.region == "eu-west-1")
         #expect(config.credentials == SigV4Credentials(accessKeyId: "AK", secretAccessKey: "SK"))
         #expect(config.addressing == .path)
-        #expect(config.hostHeader == "127.0.0.1:9000")
-        #expect(config.path(forKey: config.objectKey(bucket: "b", key: "a b/c")) == "/data-bucket/wharf/prod/b/a%20b/c")
+        #expect(config.hostHeader(bucket: "data-bucket") == "127.0.0.1:9000")
+        #expect(config.path(config.object("b", "a b/c")) == "/data-bucket/wharf/prod/b/a%20b/c")
 
         let aws = try S3Configuration(url: "s3://data-bucket", environment: ["AWS_ACCESS_KEY_ID": "AK", "AWS_SECRET_ACCESS_KEY": "SK"])
         #expect(aws.region == "us-east-1")
-        #expect(aws.prefix == "")
+        #expect(aws.layout == .sharedBucket(bucket: "data-bucket", prefix: ""))
         #expect(aws.addressing == .virtualHost)
-        #expect(aws.hostHeader == "data-bucket.s3.us-east-1.amazonaws.com")
-        #expect(aws.path(forKey: "k/x") == "/k/x")
+        #expect(aws.hostHeader(bucket: "data-bucket") == "data-bucket.s3.us-east-1.amazonaws.com")
+        #expect(aws.path(aws.object("w", "k/x")) == "/w/k/x")
+        #expect(aws.hostHeader(bucket: nil) == "s3.us-east-1.amazonaws.com")
+
+        let client = try S3Configuration(
+            endpoint: URL(string: "http://127.0.0.1:8080"), layout: .bucketPerBucket(namePrefix: ""),
+            credentials: SigV4Credentials(accessKeyId: "a", secretAccessKey: "b"))
+        #expect(client.path(client.object("photos", "2024/a.jpg")) == "/photos/2024/a.jpg")
+        #expect(client.path(S3Target(bucket: nil, key: nil)) == "/")
 
         let virtual = try S3Configuration(url: "s3://b1/p?endpoint=https://s3.example.com&addressing=virtual&region=ap-south-1", environment: env)
-        #expect(virtual.hostHeader == "b1.s3.example.com")
+        #expect(virtual.hostHeader(bucket: "b1") == "b1.s3.example.com")
         #expect(virtual.region == "ap-south-1")
 
         #expect(throws: ObjectStoreError.self) { try S3Configuration(url: "s3://b/p", environment: [:]) }
@@ -101,7 +107,7 @@ struct ParsingTests {
         #expect(FileManager.default.fileExists(atPath: folder + "/objects"))
         #expect(try ObjectStoreLocation.open("file://" + folder + "/other") is FolderObjectStore)
         let s3 = try ObjectStoreLocation.open("s3://b/p?endpoint=http://127.0.0.1:1", environment: ["AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b"])
-        #expect((s3 as? S3ObjectStore)?.configuration.prefix == "p/")
+        #expect((s3 as? S3ObjectStore)?.configuration.layout == .sharedBucket(bucket: "b", prefix: "p/"))
         #expect(throws: ObjectStoreError.self) { try ObjectStoreLocation.open("ftp://x/y") }
         #expect(throws: ObjectStoreError.self) { try ObjectStoreLocation.open("") }
         try FileManager.default.removeItem(atPath: folder)

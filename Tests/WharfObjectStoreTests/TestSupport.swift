@@ -114,4 +114,12 @@ enum TestS3 {
         try await store.createBackingBucketIfNeeded()
         return store
     }
+
+    /// A plain S3 client: each Wharf bucket is a real bucket, under a per-test name prefix.
+    static func makeBucketPerBucketStore() throws -> S3ObjectStore {
+        let configuration = try S3Configuration(
+            endpoint: URL(string: url!)!, layout: .bucketPerBucket(namePrefix: "t\(UUID().uuidString.lowercased().prefix(6))-"),
+            credentials: SigV4Credentials(accessKeyId: "test", secretAccessKey: "test"))
+        return S3ObjectStore(configuration: configuration)
+    }
 }

@@ -1,10 +1,7 @@
 import Foundation
 
-/// Where an `S3ObjectStore` keeps its bytes: one real bucket, a key prefix inside it, the
-/// endpoint, region, credentials and addressing style.
-///
-/// Wharf bucket `b` and key `k` live at `<prefix>b/k`; bucket `b` itself is the marker object
-/// `<prefix>.wharf-buckets/b` (bucket names never start with `.`, so the two cannot collide).
+/// Where an `S3ObjectStore` keeps its bytes: the endpoint, region, credentials, addressing
+/// style, and how Wharf buckets map onto real ones (`Layout`).
 public struct S3Configuration: Sendable, Hashable {
     public enum Addressing: String, Sendable, Hashable {
         /// `http://host/bucket/key`
@@ -13,14 +10,23 @@ public struct S3Configuration: Sendable, Hashable {
         case virtualHost = "virtual"
     }
 
+    /// How Wharf buckets map onto the S3 service's buckets.
+    public enum Layout: Sendable, Hashable {
+        /// Every Wharf bucket inside one real bucket: bucket `b`, key `k` live at
+        /// `<prefix>b/k`, and bucket `b` itself is the marker object `<prefix>.wharf-buckets/b`
+        /// (bucket names never start with `.`, so the two cannot collide).
+        case sharedBucket(bucket: String, prefix: String)
+        /// Each Wharf bucket is the real bucket `<namePrefix><b>`; with an empty prefix the store
+        /// is a plain S3 client (of AWS, MinIO, or Wharf's own S3 face).
+        case bucketPerBucket(namePrefix: String)
+    }
+
     /// `http` or `https`.
     public var scheme: String
     /// Host name of the endpoint (without the bucket for virtual-host addressing).
     public var host: String
     public var port: Int?
-    public var bucket: String
-    /// Key prefix, empty or ending with `/`.
-    public var prefix: String
+    public var layout: Layout
     public var region: String
     public var credentials: SigV4Credentials
     public var addressing: Addressing
@@ -29,8 +35,22 @@ public struct S3Configuration: Sendable, Hashable {
     /// Attempts per request on 5xx answers and connection errors (exponential backoff between).
     public var maximumAttempts: Int
 
+    /// A shared-bucket layout: every Wharf bucket under `prefix` in the real `bucket`.
     public init(
         endpoint: URL? = nil, bucket: String, prefix: String = "", region: String = "us-east-1",
+        credentials: SigV4Credentials, addressing: Addressing? = nil, partSize: Int = 16 << 20, maximumAttempts: Int = 4
+    ) throws(ObjectStoreError) {
+        guard !bucket.isEmpty, !bucket.contains("/") else { throw .invalidArgument(field: "bucket", reason: "'\(bucket)' is not a bucket name") }
+        var normalized = prefix
+        while normalized.hasPrefix("/") { normalized.removeFirst() }
+        if !normalized.isEmpty && !normalized.hasSuffix("/") { normalized += "/" }
+        try self.init(
+            endpoint: endpoint, layout: .sharedBucket(bucket: bucket, prefix: normalized), region: region, credentials: credentials,
+            addressing: addressing, partSize: partSize, maximumAttempts: maximumAttempts)
+    }
+
+    public init(
+        endpoint: URL? = nil, layout: Layout, region: String = "us-east-1",
         credentials: SigV4Credentials, addressing: Addressing? = nil, partSize: Int = 16 << 20, maximumAttempts: Int = 4
     ) throws(ObjectStoreError) {
         if let endpoint {
@@ -45,12 +65,7 @@ public struct S3Configuration: Sendable, Hashable {
             self.host = "s3.\(region).amazonaws.com"
             self.port = nil
         }
-        guard !bucket.isEmpty, !bucket.contains("/") else { throw .invalidArgument(field: "bucket", reason: "'\(bucket)' is not a bucket name") }
-        self.bucket = bucket
-        var normalized = prefix
-        while normalized.hasPrefix("/") { normalized.removeFirst() }
-        if !normalized.isEmpty && !normalized.hasSuffix("/") { normalized += "/" }
-        self.prefix = normalized
+        self.layout = layout
         self.region = region
         self.credentials = credentials
         // Custom endpoints (MinIO, moto, Wharf itself) rarely resolve bucket subdomains; AWS does.
@@ -101,21 +116,38 @@ public struct S3Configuration: Sendable, Hashable {
     }
 
     /// `host[:port]` as sent in the Host header, with the bucket for virtual-host addressing.
-    var hostHeader: String {
-        let base = addressing == .virtualHost ? "\(bucket).\(host)" : host
+    func hostHeader(bucket: String?) -> String {
+        let base = addressing == .virtualHost && bucket != nil ? "\(bucket!).\(host)" : host
         if let port, !(scheme == "http" && port == 80) && !(scheme == "https" && port == 443) { return "\(base):\(port)" }
         return base
     }
 
-    /// The encoded request path for a real key (nil: the bucket itself).
-    func path(forKey key: String?) -> String {
-        let encodedKey = key.map { SigV4.uriEncode($0, encodeSlash: false) } ?? ""
+    /// The encoded request path for a real bucket and key.
+    func path(_ target: S3Target) -> String {
+        let encodedKey = target.key.map { SigV4.uriEncode($0, encodeSlash: false) } ?? ""
+        guard let bucket = target.bucket else { return "/" }
         switch addressing {
         case .path: return "/\(bucket)/\(encodedKey)"
         case .virtualHost: return "/\(encodedKey)"
         }
     }
 
-    func objectKey(bucket wharfBucket: String, key: String) -> String { "\(prefix)\(wharfBucket)/\(key)" }
-    func bucketMarker(_ wharfBucket: String) -> String { "\(prefix).wharf-buckets/\(wharfBucket)" }
+    /// The real bucket and the key prefix holding Wharf bucket `wharfBucket`'s objects.
+    func objectBase(_ wharfBucket: String) -> (bucket: String, prefix: String) {
+        switch layout {
+        case .sharedBucket(let bucket, let prefix): (bucket, "\(prefix)\(wharfBucket)/")
+        case .bucketPerBucket(let namePrefix): (namePrefix + wharfBucket, "")
+        }
+    }
+
+    func object(_ wharfBucket: String, _ key: String) -> S3Target {
+        let base = objectBase(wharfBucket)
+        return S3Target(bucket: base.bucket, key: base.prefix + key)
+    }
+}
+
+/// A real bucket (nil: the service) and key (nil: the bucket) a request goes to.
+struct S3Target: Sendable {
+    var bucket: String?
+    var key: String?
 }

@@ -5,17 +5,16 @@ extension S3ObjectStore {
     public func createMultipartUpload(bucket: String, key: String, options: PutOptions) async throws -> String {
         try ObjectKey.validate(key)
         try await requireBucket(bucket)
-        let response = try await send(
-            .POST, key: configuration.objectKey(bucket: bucket, key: key), query: [("uploads", "")], headers: Self.metadataHeaders(options))
+        let response = try await send(.POST, configuration.object(bucket, key), query: [("uploads", "")], headers: Self.metadataHeaders(options))
         guard response.status == .ok, let id = try? S3XML.parse(Array(response.body.readableBytesView)).value("UploadId") else {
             throw failure(response, bucket: bucket, key: key)
         }
         return id
     }
 
-    func sendPart(realKey: String, bucket: String, uploadId: String, partNumber: Int, bytes: ByteBuffer) async throws -> PartInfo {
+    func sendPart(_ target: S3Target, bucket: String, uploadId: String, partNumber: Int, bytes: ByteBuffer) async throws -> PartInfo {
         let response = try await send(
-            .PUT, key: realKey, query: [("partNumber", String(partNumber)), ("uploadId", uploadId)], body: bytes)
+            .PUT, target, query: [("partNumber", String(partNumber)), ("uploadId", uploadId)], body: bytes)
         guard response.status == .ok else { throw failure(response, bucket: bucket, uploadId: uploadId) }
         return PartInfo(partNumber: partNumber, size: Int64(bytes.readableBytes), etag: Self.etag(response.headers), lastModified: Date())
     }
@@ -37,7 +36,7 @@ extension S3ObjectStore {
             bytes.writeBuffer(&chunk)
         }
         return try await sendPart(
-            realKey: configuration.objectKey(bucket: bucket, key: key), bucket: bucket, uploadId: uploadId, partNumber: partNumber, bytes: bytes)
+            configuration.object(bucket, key), bucket: bucket, uploadId: uploadId, partNumber: partNumber, bytes: bytes)
     }
 
     public func listParts(bucket: String, key: String, uploadId: String) async throws -> [PartInfo] {
@@ -47,7 +46,7 @@ extension S3ObjectStore {
         repeat {
             var query: [(name: String, value: String)] = [("uploadId", uploadId)]
             if let marker { query.append(("part-number-marker", marker)) }
-            let response = try await send(.GET, key: configuration.objectKey(bucket: bucket, key: key), query: query)
+            let response = try await send(.GET, configuration.object(bucket, key), query: query)
             guard response.status == .ok else { throw failure(response, bucket: bucket, key: key, uploadId: uploadId) }
             let document = try S3XML.parse(Array(response.body.readableBytesView))
             for part in document.children("Part") {
@@ -75,8 +74,7 @@ extension S3ObjectStore {
             xml += "<Part><PartNumber>\(part.partNumber)</PartNumber><ETag>\"\(S3XML.escape(Self.unquote(part.etag)))\"</ETag></Part>"
         }
         xml += "</CompleteMultipartUpload>"
-        let realKey = configuration.objectKey(bucket: bucket, key: key)
-        let response = try await send(.POST, key: realKey, query: [("uploadId", uploadId)], body: ByteBuffer(string: xml))
+        let response = try await send(.POST, configuration.object(bucket, key), query: [("uploadId", uploadId)], body: ByteBuffer(string: xml))
         // S3 may answer 200 with an <Error> document when the completion fails late.
         let document = try? S3XML.parse(Array(response.body.readableBytesView))
         guard response.status == .ok, let document, document.name != "Error" else {
@@ -88,7 +86,7 @@ extension S3ObjectStore {
 
     public func abortMultipartUpload(bucket: String, key: String, uploadId: String) async throws {
         try ObjectKey.validate(key)
-        let response = try await send(.DELETE, key: configuration.objectKey(bucket: bucket, key: key), query: [("uploadId", uploadId)])
+        let response = try await send(.DELETE, configuration.object(bucket, key), query: [("uploadId", uploadId)])
         guard response.status == .noContent || response.status == .ok else {
             throw failure(response, bucket: bucket, key: key, uploadId: uploadId)
         }
@@ -96,7 +94,7 @@ extension S3ObjectStore {
 
     public func listMultipartUploads(bucket: String, prefix: String) async throws -> [MultipartUploadInfo] {
         try await requireBucket(bucket)
-        let base = configuration.objectKey(bucket: bucket, key: "")
+        let (realBucket, base) = configuration.objectBase(bucket)
         var uploads: [MultipartUploadInfo] = []
         var keyMarker: String?
         var idMarker: String?
@@ -104,7 +102,7 @@ extension S3ObjectStore {
             var query: [(name: String, value: String)] = [("uploads", ""), ("prefix", base + prefix)]
             if let keyMarker { query.append(("key-marker", keyMarker)) }
             if let idMarker { query.append(("upload-id-marker", idMarker)) }
-            let response = try await send(.GET, key: nil, query: query)
+            let response = try await send(.GET, S3Target(bucket: realBucket, key: nil), query: query)
             guard response.status == .ok else { throw failure(response, bucket: bucket) }
             let document = try S3XML.parse(Array(response.body.readableBytesView))
             for upload in document.children("Upload") {

@@ -6,7 +6,7 @@ import NIOCore
 import NIOHTTP1
 
 /// An `ObjectStore` over any S3-compatible service, with every request SigV4-signed; see
-/// `S3Configuration` for how Wharf buckets map into the one real bucket.
+/// `S3Configuration.Layout` for how Wharf buckets map onto real buckets.
 public final class S3ObjectStore: ObjectStore {
     public let configuration: S3Configuration
     let client: HTTPClient
@@ -31,16 +31,16 @@ public final class S3ObjectStore: ObjectStore {
         var body: ByteBuffer
     }
 
-    func url(path: String, query: String) -> String {
-        "\(configuration.scheme)://\(configuration.hostHeader)\(path)\(query.isEmpty ? "" : "?" + query)"
-    }
-
-    func signedRequest(method: HTTPMethod, path: String, query: [(name: String, value: String)], headers: [(name: String, value: String)], body: ByteBuffer?) -> HTTPClientRequest {
+    func signedRequest(
+        method: HTTPMethod, target: S3Target, query: [(name: String, value: String)], headers: [(name: String, value: String)], body: ByteBuffer?
+    ) -> HTTPClientRequest {
         let rawQuery = SigV4.canonicalQuery(query)
-        var signing = SigV4Request(method: method.rawValue, path: path, query: rawQuery, headers: [("host", configuration.hostHeader)] + headers)
+        let host = configuration.hostHeader(bucket: target.bucket)
+        let path = configuration.path(target)
+        var signing = SigV4Request(method: method.rawValue, path: path, query: rawQuery, headers: [("host", host)] + headers)
         let payloadHash = body.map { buffer in buffer.withUnsafeReadableBytes { SHA256.hash(data: $0).hexString } } ?? SigV4.emptyPayloadHash
         signer.sign(&signing, payloadHash: payloadHash)
-        var request = HTTPClientRequest(url: url(path: path, query: rawQuery))
+        var request = HTTPClientRequest(url: "\(configuration.scheme)://\(host)\(path)\(rawQuery.isEmpty ? "" : "?" + rawQuery)")
         request.method = method
         for (name, value) in signing.headers { request.headers.add(name: name, value: value) }
         if let body {
@@ -54,15 +54,14 @@ public final class S3ObjectStore: ObjectStore {
     /// Sends a request with a body held in memory, retrying 5xx answers and connection errors
     /// with exponential backoff; returns the whole answer (S3's answers to these are small).
     func send(
-        _ method: HTTPMethod, key: String?, query: [(name: String, value: String)] = [], headers: [(name: String, value: String)] = [],
+        _ method: HTTPMethod, _ target: S3Target, query: [(name: String, value: String)] = [], headers: [(name: String, value: String)] = [],
         body: ByteBuffer? = nil, responseLimit: Int = 32 << 20, timeout: TimeAmount? = nil
     ) async throws -> Response {
-        let path = configuration.path(forKey: key)
         var attempt = 0
         while true {
             attempt += 1
             do {
-                let request = signedRequest(method: method, path: path, query: query, headers: headers, body: body)
+                let request = signedRequest(method: method, target: target, query: query, headers: headers, body: body)
                 let response = try await client.execute(request, timeout: timeout ?? requestTimeout, logger: logger)
                 let bytes = try await response.body.collect(upTo: responseLimit)
                 if response.status.code >= 500 && attempt < configuration.maximumAttempts {
@@ -95,6 +94,9 @@ public final class S3ObjectStore: ObjectStore {
         let message = document?.value("Message") ?? ""
         switch code {
         case "NoSuchKey": return .noSuchKey(bucket: bucket, key: key ?? "")
+        case "NoSuchBucket": return .noSuchBucket(bucket)
+        case "BucketNotEmpty": return .bucketNotEmpty(bucket)
+        case "BucketAlreadyOwnedByYou", "BucketAlreadyExists": return .bucketAlreadyOwnedByYou(bucket)
         case "NoSuchUpload": return .noSuchUpload(uploadId ?? "")
         case "InvalidPart": return .invalidPart(partNumber: 0, reason: message)
         case "InvalidPartOrder": return .invalidPartOrder(message)
@@ -105,75 +107,6 @@ public final class S3ObjectStore: ObjectStore {
             let detail = code.isEmpty ? String(buffer: response.body).prefix(300) : "\(code): \(message)"
             return .backend("S3 answered \(response.status.code) to \(key ?? "a bucket request"): \(detail)")
         }
-    }
-
-    func requireBucket(_ bucket: String) async throws {
-        guard try await bucketExists(bucket) else { throw ObjectStoreError.noSuchBucket(bucket) }
-    }
-
-    // MARK: buckets
-
-    /// One HEAD of the real bucket with a short deadline: the HTTP client keeps retrying a
-    /// refused connection until the deadline, and a readiness probe must answer quickly.
-    public func checkHealth() async throws {
-        let response = try await send(.HEAD, key: nil, timeout: .seconds(2))
-        guard response.status == .ok else {
-            throw ObjectStoreError.backend("S3 bucket '\(configuration.bucket)' answered \(response.status.code) to HEAD")
-        }
-    }
-
-    /// Creates the real bucket when it does not exist yet (for tests and first start-up).
-    public func createBackingBucketIfNeeded() async throws {
-        if try await send(.HEAD, key: nil).status == .ok { return }
-        var body: ByteBuffer?
-        if configuration.region != "us-east-1" {
-            body = ByteBuffer(string: "<CreateBucketConfiguration><LocationConstraint>\(configuration.region)</LocationConstraint></CreateBucketConfiguration>")
-        }
-        let response = try await send(.PUT, key: nil, body: body)
-        guard response.status == .ok || response.status == .conflict else { throw failure(response, bucket: configuration.bucket) }
-    }
-
-    public func createBucket(_ bucket: String) async throws {
-        try BucketName.validate(bucket)
-        if try await bucketExists(bucket) { throw ObjectStoreError.bucketAlreadyOwnedByYou(bucket) }
-        let response = try await send(.PUT, key: configuration.bucketMarker(bucket), body: ByteBuffer())
-        guard response.status == .ok else { throw failure(response, bucket: bucket) }
-    }
-
-    public func bucketExists(_ bucket: String) async throws -> Bool {
-        try BucketName.validate(bucket)
-        let response = try await send(.HEAD, key: configuration.bucketMarker(bucket))
-        switch response.status {
-        case .ok: return true
-        case .notFound: return false
-        default: throw failure(response, bucket: bucket)
-        }
-    }
-
-    public func deleteBucket(_ bucket: String) async throws {
-        try await requireBucket(bucket)
-        let page = try await listRaw(prefix: configuration.objectKey(bucket: bucket, key: ""), delimiter: nil, startAfter: nil, token: nil, maxKeys: 1)
-        if !page.objects.isEmpty { throw ObjectStoreError.bucketNotEmpty(bucket) }
-        for upload in try await listMultipartUploads(bucket: bucket, prefix: "") {
-            try await abortMultipartUpload(bucket: bucket, key: upload.key, uploadId: upload.uploadId)
-        }
-        let response = try await send(.DELETE, key: configuration.bucketMarker(bucket))
-        guard response.status == .noContent || response.status == .ok else { throw failure(response, bucket: bucket) }
-    }
-
-    public func listBuckets() async throws -> [BucketInfo] {
-        let markerPrefix = configuration.bucketMarker("")
-        var buckets: [BucketInfo] = []
-        var token: String?
-        repeat {
-            let page = try await listRaw(prefix: markerPrefix, delimiter: nil, startAfter: nil, token: token, maxKeys: 1000)
-            for object in page.objects {
-                let name = String(object.key.dropFirst(markerPrefix.count))
-                if BucketName.isValid(name) { buckets.append(BucketInfo(name: name, creationDate: object.lastModified)) }
-            }
-            token = page.isTruncated ? page.nextContinuationToken : nil
-        } while token != nil
-        return buckets
     }
 
     // MARK: objects
@@ -201,7 +134,7 @@ public final class S3ObjectStore: ObjectStore {
     ) async throws -> PutResult where Body.Element == ByteBuffer {
         try ObjectKey.validate(key)
         try await requireBucket(bucket)
-        let realKey = configuration.objectKey(bucket: bucket, key: key)
+        let target = configuration.object(bucket, key)
         let partSize = configuration.partSize
         var uploadId: String?
         do {
@@ -219,7 +152,7 @@ public final class S3ObjectStore: ObjectStore {
                     }
                     let id = uploadId!, number = nextPart
                     nextPart += 1
-                    group.addTask { try await self.sendPart(realKey: realKey, bucket: bucket, uploadId: id, partNumber: number, bytes: bytes) }
+                    group.addTask { try await self.sendPart(target, bucket: bucket, uploadId: id, partNumber: number, bytes: bytes) }
                     inFlight += 1
                 }
                 for try await var chunk in body {
@@ -231,7 +164,7 @@ public final class S3ObjectStore: ObjectStore {
                     }
                 }
                 guard let id = uploadId else {
-                    let response = try await send(.PUT, key: realKey, headers: Self.metadataHeaders(options), body: pending)
+                    let response = try await send(.PUT, target, headers: Self.metadataHeaders(options), body: pending)
                     guard response.status == .ok else { throw failure(response, bucket: bucket, key: key) }
                     return PutResult(size: size, etag: Self.etag(response.headers), lastModified: Date())
                 }
@@ -250,14 +183,14 @@ public final class S3ObjectStore: ObjectStore {
 
     public func getObject(bucket: String, key: String, range: ByteRange?) async throws -> ObjectDownload {
         try ObjectKey.validate(key)
-        let realKey = configuration.objectKey(bucket: bucket, key: key)
+        let target = configuration.object(bucket, key)
         var headers: [(name: String, value: String)] = []
         if let range { headers.append(("range", range.description)) }
         var attempt = 0
         while true {
             attempt += 1
             do {
-                let request = signedRequest(method: .GET, path: configuration.path(forKey: realKey), query: [], headers: headers, body: nil)
+                let request = signedRequest(method: .GET, target: target, query: [], headers: headers, body: nil)
                 let response = try await client.execute(request, timeout: requestTimeout, logger: logger)
                 if response.status == .ok || response.status == .partialContent {
                     var info = Self.info(key: key, headers: response.headers)
@@ -312,7 +245,7 @@ public final class S3ObjectStore: ObjectStore {
 
     public func headObject(bucket: String, key: String) async throws -> ObjectInfo {
         try ObjectKey.validate(key)
-        let response = try await send(.HEAD, key: configuration.objectKey(bucket: bucket, key: key))
+        let response = try await send(.HEAD, configuration.object(bucket, key))
         guard response.status == .ok else {
             if response.status == .notFound {
                 try await requireBucket(bucket)
@@ -326,7 +259,7 @@ public final class S3ObjectStore: ObjectStore {
     public func deleteObject(bucket: String, key: String) async throws {
         try ObjectKey.validate(key)
         try await requireBucket(bucket)
-        let response = try await send(.DELETE, key: configuration.objectKey(bucket: bucket, key: key))
+        let response = try await send(.DELETE, configuration.object(bucket, key))
         guard response.status == .noContent || response.status == .ok || response.status == .notFound else {
             throw failure(response, bucket: bucket, key: key)
         }
@@ -338,9 +271,9 @@ public final class S3ObjectStore: ObjectStore {
         try ObjectKey.validate(source.key)
         try ObjectKey.validate(destination.key)
         try await requireBucket(destination.bucket)
-        let sourceKey = configuration.objectKey(bucket: source.bucket, key: source.key)
+        let sourceTarget = configuration.object(source.bucket, source.key)
         var headers: [(name: String, value: String)] = [
-            ("x-amz-copy-source", SigV4.uriEncode("\(configuration.bucket)/\(sourceKey)", encodeSlash: false))
+            ("x-amz-copy-source", SigV4.uriEncode("\(sourceTarget.bucket!)/\(sourceTarget.key!)", encodeSlash: false))
         ]
         switch metadata {
         case .copy:
@@ -349,7 +282,7 @@ public final class S3ObjectStore: ObjectStore {
             headers.append(("x-amz-metadata-directive", "REPLACE"))
             headers += Self.metadataHeaders(options)
         }
-        let response = try await send(.PUT, key: configuration.objectKey(bucket: destination.bucket, key: destination.key), headers: headers)
+        let response = try await send(.PUT, configuration.object(destination.bucket, destination.key), headers: headers)
         let document = try? S3XML.parse(Array(response.body.readableBytesView))
         guard response.status == .ok, let document, document.name != "Error" else {
             if response.status == .notFound {
@@ -367,12 +300,12 @@ public final class S3ObjectStore: ObjectStore {
     public func listObjects(bucket: String, request: ListObjectsRequest) async throws -> ObjectListing {
         guard request.maxKeys >= 0 else { throw ObjectStoreError.invalidArgument(field: "max-keys", reason: "must not be negative") }
         try await requireBucket(bucket)
-        let base = configuration.objectKey(bucket: bucket, key: "")
+        let (realBucket, base) = configuration.objectBase(bucket)
         guard request.maxKeys > 0 else {
             return ObjectListing(objects: [], commonPrefixes: [], isTruncated: false, nextContinuationToken: nil, lastEntry: nil)
         }
         var page = try await listRaw(
-            prefix: base + request.prefix, delimiter: request.delimiter.flatMap { $0.isEmpty ? nil : $0 },
+            bucket: realBucket, wharfBucket: bucket, prefix: base + request.prefix, delimiter: request.delimiter.flatMap { $0.isEmpty ? nil : $0 },
             startAfter: request.startAfter.flatMap { $0.isEmpty ? nil : base + $0 }, token: request.continuationToken,
             maxKeys: min(request.maxKeys, 1000))
         page.objects = page.objects.map { var o = $0; o.key = String(o.key.dropFirst(base.count)); return o }
@@ -387,17 +320,19 @@ public final class S3ObjectStore: ObjectStore {
     }
 
     /// ListObjectsV2 on real keys.
-    func listRaw(prefix: String, delimiter: String?, startAfter: String?, token: String?, maxKeys: Int) async throws -> ObjectListing {
+    func listRaw(
+        bucket: String, wharfBucket: String, prefix: String, delimiter: String?, startAfter: String?, token: String?, maxKeys: Int
+    ) async throws -> ObjectListing {
         var query: [(name: String, value: String)] = [("list-type", "2"), ("prefix", prefix), ("max-keys", String(maxKeys))]
         if let delimiter { query.append(("delimiter", delimiter)) }
         if let startAfter { query.append(("start-after", startAfter)) }
         if let token { query.append(("continuation-token", token)) }
-        let response = try await send(.GET, key: nil, query: query)
+        let response = try await send(.GET, S3Target(bucket: bucket, key: nil), query: query)
         guard response.status == .ok else {
             if response.status == .badRequest, token != nil {
                 throw ObjectStoreError.invalidArgument(field: "continuation-token", reason: "the backend rejected the token")
             }
-            throw failure(response, bucket: configuration.bucket)
+            throw failure(response, bucket: wharfBucket)
         }
         let document = try S3XML.parse(Array(response.body.readableBytesView))
         let objects = document.children("Contents").map { item in
