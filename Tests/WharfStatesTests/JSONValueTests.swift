@@ -50,6 +50,14 @@ import Testing
         #expect(JSONValue.double(-2.5e-7).serialized() == "-2.5e-07" || JSONValue.double(-2.5e-7).serialized() == "-2.5e-7")
     }
 
+    @Test func codableRoundTrip() throws {
+        struct Envelope: Codable, Equatable { var name: String; var payload: JSONValue }
+        let e = Envelope(name: "x", payload: json(#"{"a": [1, 2.5, "s", null, true], "b": {"c": {}}}"#))
+        let data = try JSONEncoder().encode(e)
+        #expect(try JSONDecoder().decode(Envelope.self, from: data) == e)
+        #expect(try JSONValue(parsing: data)["payload"]?["a"] == json(#"[1, 2.5, "s", null, true]"#))
+    }
+
     @Test func rejectsNestingBeyondTheLimit() {
         let deep = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
         #expect(throws: JSONParseError.self) { try JSONValue(parsing: deep) }
