@@ -109,4 +109,16 @@ struct S3RetryTests {
         #expect(put.headers.first(name: "x-amz-content-sha256") == SigV4.sha256Hex(Array("x".utf8)))
         try await server.stop()
     }
+
+    @Test func presignedURLsVerify() async throws {
+        let store = try store(port: 9, attempts: 1)
+        let now = Date()
+        let url = try store.presignedURL(bucket: "my-bucket", key: "dir/a b.csv", expires: 60, date: now)
+        #expect(url.hasPrefix("http://127.0.0.1:9/backing/p/my-bucket/dir/a%20b.csv?"))
+        let components = URLComponents(string: url)!
+        let request = SigV4Request(method: "GET", path: components.percentEncodedPath, query: components.percentEncodedQuery!, headers: [("Host", "127.0.0.1:9")])
+        let verified = try await SigV4Verifier().verify(request, now: now) { $0 == "AK" ? "SK" : nil }
+        #expect(verified.accessKeyId == "AK")
+        #expect(throws: ObjectStoreError.self) { _ = try store.presignedURL(bucket: "my-bucket", key: "../x", expires: 60) }
+    }
 }

@@ -114,3 +114,16 @@ extension S3ObjectStore {
         }
     }
 }
+
+extension S3ObjectStore {
+    /// A presigned URL for `method` on an object, valid for `expires` seconds (at most 7 days),
+    /// for handing to clients without credentials (curl, a browser).
+    public func presignedURL(method: String = "GET", bucket: String, key: String, expires: Int, date: Date = Date()) throws -> String {
+        try BucketName.validate(bucket)
+        try ObjectKey.validate(key)
+        let target = configuration.object(bucket, key)
+        return try signer.presignedURL(
+            method: method, scheme: configuration.scheme, host: configuration.hostHeader(bucket: target.bucket),
+            path: configuration.path(target), expires: expires, date: date)
+    }
+}
