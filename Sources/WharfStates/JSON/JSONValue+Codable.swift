@@ -3,7 +3,7 @@ import Foundation
 /// Codable bridging, so a JSONValue can sit inside other Codable types (object key order is kept when
 /// encoding; decoding through a Codable decoder cannot see the source order and sorts the keys).
 extension JSONValue: Codable {
-    private struct Key: CodingKey {
+    private struct FieldKey: CodingKey {
         var stringValue: String
         var intValue: Int? { nil }
         init(stringValue: String) { self.stringValue = stringValue }
@@ -11,7 +11,7 @@ extension JSONValue: Codable {
     }
 
     public init(from decoder: any Decoder) throws {
-        if let keyed = try? decoder.container(keyedBy: Key.self) {
+        if let keyed = try? decoder.container(keyedBy: FieldKey.self) {
             var o = JSONObject()
             for k in keyed.allKeys.sorted(by: { $0.stringValue < $1.stringValue }) {
                 o[k.stringValue] = try keyed.decode(JSONValue.self, forKey: k)
@@ -60,8 +60,8 @@ extension JSONValue: Codable {
             var c = encoder.unkeyedContainer()
             for v in a { try c.encode(v) }
         case .object(let o):
-            var c = encoder.container(keyedBy: Key.self)
-            for (k, v) in o { try c.encode(v, forKey: Key(stringValue: k)) }
+            var c = encoder.container(keyedBy: FieldKey.self)
+            for (k, v) in o { try c.encode(v, forKey: FieldKey(stringValue: k)) }
         }
     }
 }
