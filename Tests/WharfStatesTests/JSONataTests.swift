@@ -73,6 +73,12 @@ import Testing
         (#"$encodeUrlComponent("a b&c")"#, #""a%20b%26c""#),
         (#"$decodeUrlComponent("a%20b")"#, #""a b""#),
         (#"$formatBase(255, 16)"#, #""ff""#),
+        // regular expressions
+        (#"$contains("Hello World", /wor/i)"#, "true"),
+        (#"$split("a1b22c", /[0-9]+/)"#, #"["a","b","c"]"#),
+        (#"$replace("2024-01-02", /(\d+)-(\d+)-(\d+)/, "$3.$2.$1")"#, #""02.01.2024""#),
+        (#"$match("ab12cd345", /[0-9]+/).match"#, #"["12","345"]"#),
+        (#"$match("key=value", /(\w+)=(\w+)/).groups"#, #"["key","value"]"#),
         // numeric functions
         (#"$number("42")"#, "42"),
         (#"$abs(-3.5)"#, "3.5"),
@@ -134,7 +140,7 @@ import Testing
     }
 
     @Test func errorsAreReported() {
-        for bad in ["1 +", "(1", "[1, 2", "{'a' 1}", "'unterminated", "$undefinedFn(1)", "'a' + 1", "1 < 'a'", "$error('custom')", "/re/"] {
+        for bad in ["1 +", "(1", "[1, 2", "{'a' 1}", "'unterminated", "$undefinedFn(1)", "'a' + 1", "1 < 'a'", "$error('custom')", "$match('a', /(/)", "$match('a', 'a')"] {
             #expect(throws: JSONataError.self, "\(bad)") { try JSONataExpression(bad).evaluate(input: Self.doc) }
         }
     }

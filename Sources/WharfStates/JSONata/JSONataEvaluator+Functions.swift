@@ -5,7 +5,7 @@ extension JSONataEvaluator {
         // string
         "string", "length", "substring", "substringBefore", "substringAfter", "uppercase", "lowercase", "trim",
         "pad", "contains", "split", "join", "replace", "base64encode", "base64decode", "encodeUrlComponent",
-        "decodeUrlComponent", "encodeUrl", "decodeUrl", "formatBase", "eval",
+        "decodeUrlComponent", "encodeUrl", "decodeUrl", "formatBase", "eval", "match",
         // numeric
         "number", "abs", "floor", "ceil", "round", "power", "sqrt", "random",
         // aggregation
@@ -63,6 +63,10 @@ extension JSONataEvaluator {
             return out
         }
         func out(_ v: JSONValue?) -> JV { v.map { .value($0) } ?? .undefined }
+        func regex(_ i: Int) -> JSONataRegex? {
+            if i < args.count, case .regex(let r) = args[i] { return r }
+            return nil
+        }
         func s(_ x: String) -> JV { .value(.string(x)) }
         func n(_ x: Double) throws(JSONataError) -> JV {
             guard x.isFinite else { throw fail("the result is not a finite number") }
@@ -114,16 +118,26 @@ extension JSONataEvaluator {
             return s(width < 0 ? padding + x : x + padding)
         case "contains":
             guard let x = try str(0) else { return .undefined }
-            guard let p = try str(1) else { throw fail("argument 2 must be a string (regular expressions are not supported)") }
+            if let r = regex(1) { return .value(.bool(r.contains(x))) }
+            guard let p = try str(1) else { throw fail("argument 2 must be a string or a regular expression") }
             return .value(.bool(x.contains(p)))
+        case "match":
+            guard let x = try str(0) else { return .undefined }
+            guard let r = regex(1) else { throw fail("argument 2 must be a regular expression") }
+            let found = r.match(x, limit: JSONValue.clampedInt(try num(2) ?? Double(Int32.max)))
+            if found.isEmpty { return .undefined }
+            return found.count == 1 ? .value(found[0]) : .value(.array(found))
         case "split":
             guard let x = try str(0) else { return .undefined }
-            guard let sep = try str(1) else { throw fail("argument 2 must be a string (regular expressions are not supported)") }
             var parts: [JSONValue]
-            if sep.isEmpty {
+            if let r = regex(1) {
+                parts = r.split(x).map { .string($0) }
+            } else if let sep = try str(1), sep.isEmpty {
                 parts = x.map { .string(String($0)) }
-            } else {
+            } else if let sep = try str(1) {
                 parts = x.components(separatedBy: sep).map { .string($0) }
+            } else {
+                throw fail("argument 2 must be a string or a regular expression")
             }
             if let limit = try num(2) { parts = Array(parts.prefix(max(0, JSONValue.clampedInt(limit)))) }
             return .value(.array(parts))
@@ -138,7 +152,11 @@ extension JSONataEvaluator {
             return s(strings.joined(separator: sep))
         case "replace":
             guard let x = try str(0) else { return .undefined }
-            guard let pattern = try str(1) else { throw fail("argument 2 must be a string (regular expressions are not supported)") }
+            if let r = regex(1) {
+                guard let replacement = try str(2) else { throw fail("argument 3 must be a string") }
+                return s(r.replace(x, with: replacement, limit: JSONValue.clampedInt(try num(3) ?? Double(Int32.max))))
+            }
+            guard let pattern = try str(1) else { throw fail("argument 2 must be a string or a regular expression") }
             guard !pattern.isEmpty else { throw fail("the pattern must not be empty") }
             guard let replacement = try str(2) else { throw fail("argument 3 must be a string") }
             if let limit = try num(3) {

@@ -17,10 +17,11 @@ enum JV {
     case value(JSONValue)
     case seq([JSONValue])
     case function(JSONataFunction)
+    case regex(JSONataRegex)
 
     var json: JSONValue? {
         switch self {
-        case .undefined, .function: return nil
+        case .undefined, .function, .regex: return nil
         case .value(let v): return v
         case .seq(let s):
             if s.isEmpty { return nil }
@@ -29,13 +30,18 @@ enum JV {
         }
     }
 
-    var isUndefined: Bool { json == nil && !isFunction }
+    var isUndefined: Bool {
+        switch self {
+        case .function, .regex: return false
+        default: return json == nil
+        }
+    }
     var isFunction: Bool { if case .function = self { return true } else { return false } }
 
     /// The items a path step maps over.
     var items: [JSONValue] {
         switch self {
-        case .undefined, .function: return []
+        case .undefined, .function, .regex: return []
         case .value(.array(let a)): return a
         case .value(let v): return [v]
         case .seq(let s): return s
@@ -97,7 +103,7 @@ final class JSONataEvaluator {
         case .string(let s): return .value(.string(s))
         case .bool(let b): return .value(.bool(b))
         case .null: return .value(.null)
-        case .regex: throw JSONataError("regular expressions are not supported")
+        case .regex(let pattern, let flags): return .regex(try JSONataRegex(pattern: pattern, flags: flags))
         case .placeholder: throw JSONataError("partial application with '?' is not supported")
         case .name(let n):
             var out: [JSONValue] = []
@@ -331,7 +337,7 @@ final class JSONataEvaluator {
 
     static func truthy(_ v: JV) -> Bool {
         switch v {
-        case .undefined, .function: return false
+        case .undefined, .function, .regex: return false
         case .seq(let s): return s.contains { truthy(.value($0)) }
         case .value(let j):
             switch j {
