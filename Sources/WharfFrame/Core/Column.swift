@@ -113,10 +113,13 @@ public struct Column: Sendable {
     }
 
     /// Gathers rows by index; an index of -1 gives a null row (outer joins use this).
-    public func take(_ indices: [Int]) -> Column {
+    public func take(_ indices: [Int]) -> Column { take(indices, mayHaveMissing: indices.contains(-1)) }
+
+    /// `take` with the scan for -1 done once by the caller (a frame gathers many columns with one index list).
+    func take(_ indices: [Int], mayHaveMissing: Bool) -> Column {
         var anyMissing = false
         let validity: ValidityBitmap?
-        if self.validity != nil || indices.contains(-1) {
+        if self.validity != nil || mayHaveMissing {
             var bits = ValidityBitmap(count: indices.count)
             for (k, i) in indices.enumerated() where i < 0 || isNull(i) {
                 bits[k] = false

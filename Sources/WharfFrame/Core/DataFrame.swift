@@ -95,14 +95,15 @@ public struct DataFrame: Sendable {
     /// Rows by index (-1 gives an all-null row).
     public func take(_ indices: [Int]) -> DataFrame {
         var f = self
+        let missing = indices.contains(-1)
         if indices.count * columns.count < 1 << 20 || columns.count < 2 {
-            f.columns = columns.map { $0.take(indices) }
+            f.columns = columns.map { $0.take(indices, mayHaveMissing: missing) }
             return f
         }
         // Large gathers use every core, one column per task.
         let source = columns
         let results = TakeResults(source.count)
-        DispatchQueue.concurrentPerform(iterations: source.count) { j in results.set(j, source[j].take(indices)) }
+        DispatchQueue.concurrentPerform(iterations: source.count) { j in results.set(j, source[j].take(indices, mayHaveMissing: missing)) }
         f.columns = results.columns
         return f
     }

@@ -48,6 +48,69 @@ struct Int64HashMap {
         }
     }
 
+    /// `code(for:)` for many keys at once (-1 where `valid` says null), with the table's buffers held per block.
+    mutating func encodeAll(_ keys: UnsafeBufferPointer<Int64>, into out: UnsafeMutableBufferPointer<Int32>, valid: ValidityBitmap?) {
+        let block = 4096
+        var start = 0
+        while start < keys.count {
+            let end = Swift.min(keys.count, start + block)
+            // Room for a whole block of new keys, so the table does not grow inside the loop.
+            while (count + (end - start)) * 2 >= codes.count { grow() }
+            var n = count
+            let m = mask
+            self.keys.withUnsafeMutableBufferPointer { tk in
+                codes.withUnsafeMutableBufferPointer { tc in
+                    for i in start..<end {
+                        if let valid, !valid[i] { out[i] = -1; continue }
+                        let key = keys[i]
+                        var j = Self.hash(key) & m
+                        while true {
+                            let c = tc[j]
+                            if c < 0 {
+                                tk[j] = key
+                                tc[j] = Int32(n)
+                                out[i] = Int32(n)
+                                n += 1
+                                break
+                            }
+                            if tk[j] == key { out[i] = c; break }
+                            j = (j + 1) & m
+                        }
+                    }
+                }
+            }
+            count = n
+            start = end
+        }
+    }
+
+    /// The keys, indexed by their code.
+    func keysByCode() -> [Int64] {
+        var out = [Int64](repeating: 0, count: count)
+        for j in 0..<codes.count where codes[j] >= 0 { out[Int(codes[j])] = keys[j] }
+        return out
+    }
+
+    /// `find` for many keys at once (the probe side of a join), with the table's buffers held for the loop.
+    func findAll(_ keys: UnsafeBufferPointer<Int64>, into out: UnsafeMutableBufferPointer<Int32>, valid: ValidityBitmap?) {
+        keys.withMemoryRebound(to: Int64.self) { k in
+            self.keys.withUnsafeBufferPointer { tk in
+                codes.withUnsafeBufferPointer { tc in
+                    for i in 0..<k.count {
+                        if let valid, !valid[i] { out[i] = -1; continue }
+                        let key = k[i]
+                        var j = Self.hash(key) & mask
+                        while true {
+                            let c = tc[j]
+                            if c < 0 || tk[j] == key { out[i] = c; break }
+                            j = (j + 1) & mask
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     private mutating func grow() {
         let oldKeys = keys, oldCodes = codes
         let c = codes.count * 2

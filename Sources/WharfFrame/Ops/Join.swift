@@ -44,12 +44,16 @@ extension DataFrame {
         li.reserveCapacity(Swift.max(lc.count, rc.count))
         ri.reserveCapacity(Swift.max(lc.count, rc.count))
         var matched = kind == .right || kind == .outer ? [Bool](repeating: false, count: rc.count) : []
+        // Whether the left rows come out exactly once each and in order (every left row matched once, as in a
+        // many-to-one join): then the left columns are used as they are, without a gather.
+        var leftInOrder = true
         for i in 0..<lc.count {
             var j = lc[i] >= 0 ? head[Int(lc[i])] : -1
             if j < 0 {
-                if kind == .left || kind == .outer { li.append(i); ri.append(-1) }
+                if kind == .left || kind == .outer { li.append(i); ri.append(-1) } else { leftInOrder = false }
                 continue
             }
+            if next[j] >= 0 { leftInOrder = false }
             while j >= 0 {
                 li.append(i)
                 ri.append(j)
@@ -60,7 +64,7 @@ extension DataFrame {
         if kind == .right || kind == .outer {
             for j in 0..<rc.count where !matched[j] { li.append(-1); ri.append(j) }
         }
-        let left = take(li)
+        let left = leftInOrder && li.count == rowCount ? self : take(li)
         let right = other.take(ri)
         var out = DataFrame()
         let rightKeySet = Set(rightOn)
@@ -93,13 +97,7 @@ extension DataFrame {
             rv.withUnsafeBufferPointer { p in for i in 0..<p.count where !rcol.isNull(i) { rc[i] = map.code(for: p[i]) } }
             var lc = [Int32](repeating: -1, count: lv.count)
             lv.withUnsafeBufferPointer { p in
-                lc.withUnsafeMutableBufferPointer { out in
-                    if lcol.validity == nil {
-                        for i in 0..<p.count { out[i] = map.find(p[i]) }
-                    } else {
-                        for i in 0..<p.count where !lcol.isNull(i) { out[i] = map.find(p[i]) }
-                    }
-                }
+                lc.withUnsafeMutableBufferPointer { out in map.findAll(p, into: out, valid: lcol.validity) }
             }
             return (lc, rc, map.count)
         }

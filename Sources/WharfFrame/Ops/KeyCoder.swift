@@ -1,38 +1,85 @@
+import Dispatch
+import Foundation
+
 /// Turns key columns into dense Int32 codes (equal keys, equal codes), shared across frames for joins.
-/// Null keys get code -1.
+/// Null keys get code -1. One coder encodes one kind of key (numbers, text or lists): joins cast or reject
+/// mixed key types before encoding.
 struct KeyCoder {
     private var ints = Int64HashMap()
     private var strings = StringHashMap()
-    /// Codes of `strings` keys in this coder's code space (ints and strings can share one coder).
-    private var stringCodes: [Int32] = []
     private var lists: [[Value]: Int32] = [:]
     private(set) var count: Int32 = 0
 
     mutating func encode(_ column: Column) -> [Int32] {
+        if count == 0, column.count >= 1 << 20, let codes = encodeInParallel(column) { return codes }
+        return encodeSerially(column)
+    }
+
+    /// Large integer or string key columns: each core encodes a part with its own map, then the parts' distinct
+    /// keys are merged into this coder in part order (so codes still follow first appearance) and the parts'
+    /// codes are translated, again in parallel.
+    private mutating func encodeInParallel(_ column: Column) -> [Int32]? {
+        switch column.storage {
+        case .int64, .timestamp, .string: break
+        default: return nil
+        }
+        let n = column.count
+        let parts = Swift.max(2, ProcessInfo.processInfo.activeProcessorCount)
+        let bounds = (0...parts).map { $0 * n / parts }
+        let locals = ParallelSlots<(codes: [Int32], ints: [Int64], strings: [String])?>(parts, nil)
+        DispatchQueue.concurrentPerform(iterations: parts) { k in
+            var coder = KeyCoder()
+            let codes = coder.encodeSerially(column.slice(bounds[k]..<bounds[k + 1]))
+            locals[k] = (codes, coder.ints.keysByCode(), coder.strings.keys)
+        }
+        var translations: [[Int32]] = []
+        for k in 0..<parts {
+            let local = locals[k]!
+            if case .string = column.storage {
+                translations.append(local.strings.map { strings.code(for: $0) })
+            } else {
+                translations.append(local.ints.map { ints.code(for: $0) })
+            }
+        }
+        count = Int32(Swift.max(ints.count, strings.count))
+        let tables = translations
+        var out = [Int32](repeating: -1, count: n)
+        out.withUnsafeMutableBufferPointer { o in
+            let target = SendablePointer(o.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: parts) { k in
+                let codes = locals[k]!.codes, table = tables[k]
+                for (i, c) in codes.enumerated() where c >= 0 { target.pointer[bounds[k] + i] = table[Int(c)] }
+            }
+        }
+        return out
+    }
+
+    mutating func encodeSerially(_ column: Column) -> [Int32] {
         let n = column.count
         var out = [Int32](repeating: -1, count: n)
-        func ints<T>(_ v: ArraySlice<T>, _ key: (T) -> Int64) {
+        func ints(_ v: ArraySlice<Int64>) {
             v.withUnsafeBufferPointer { p in
-                out.withUnsafeMutableBufferPointer { o in
-                    for i in 0..<n where !column.isNull(i) {
-                        let c = self.ints.code(for: key(p[i]))
-                        o[i] = c
-                    }
-                }
+                out.withUnsafeMutableBufferPointer { o in self.ints.encodeAll(p, into: o, valid: column.validity) }
             }
             count = Int32(self.ints.count)
         }
         switch column.storage {
-        case .int64(let v), .timestamp(let v): ints(v) { $0 }
-        case .date(let v): ints(v) { Int64($0) }
-        case .bool(let v): ints(v) { $0 ? 1 : 0 }
-        case .double(let v): ints(v) { $0 == 0 ? 0 : Int64(bitPattern: $0.bitPattern) }
-        case .float(let v): ints(v) { $0 == 0 ? 0 : Int64(bitPattern: Double($0).bitPattern) }
+        case .int64(let v), .timestamp(let v): ints(v)
+        case .date(let v): ints(ArraySlice(v.map { Int64($0) }))
+        case .bool(let v): ints(ArraySlice(v.map { $0 ? 1 : 0 }))
+        case .double(let v): ints(ArraySlice(v.map { $0 == 0 ? 0 : Int64(bitPattern: $0.bitPattern) }))
+        case .float(let v): ints(ArraySlice(v.map { $0 == 0 ? 0 : Int64(bitPattern: Double($0).bitPattern) }))
         case .string(let v), .json(let v):
-            for i in 0..<n where !column.isNull(i) { out[i] = stringCode(v[v.startIndex + i]) }
+            v.withUnsafeBufferPointer { p in
+                out.withUnsafeMutableBufferPointer { o in
+                    for i in 0..<n where !column.isNull(i) { o[i] = strings.code(for: p[i]) }
+                }
+            }
+            count = Int32(strings.count)
         case .categorical(let c, let levels):
-            let levelCodes = levels.map { stringCode($0) }
+            let levelCodes = levels.map { strings.code(for: $0) }
             for i in 0..<n where !column.isNull(i) { out[i] = levelCodes[Int(c[c.startIndex + i])] }
+            count = Int32(strings.count)
         case .list(let v):
             for i in 0..<n where !column.isNull(i) {
                 let key = v[v.startIndex + i]
@@ -40,15 +87,6 @@ struct KeyCoder {
             }
         }
         return out
-    }
-
-    @inline(__always) private mutating func stringCode(_ s: String) -> Int32 {
-        let k = Int(strings.code(for: s))
-        if k == stringCodes.count {
-            stringCodes.append(count)
-            count += 1
-        }
-        return stringCodes[k]
     }
 
     /// Codes of several key columns combined into one code per distinct tuple (-1 when any part is null).
@@ -79,4 +117,10 @@ struct KeyCoder {
         }
         return (result, groups)
     }
+}
+
+/// A pointer handed to parallel tasks that write disjoint ranges.
+struct SendablePointer<T>: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<T>
+    init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
 }
