@@ -85,6 +85,13 @@ import Testing
         (#"$floor(2.7) + $ceil(2.1)"#, "5"),
         (#"$round(2.5) & "," & $round(3.14159, 2)"#, #""2,3.14""#),
         (#"$power(2, 10)"#, "1024"),
+        (##"$formatNumber(1234567.891, "#,##0.00")"##, #""1,234,567.89""#),
+        (#"$formatNumber(0.256, "0.0%")"#, #""25.6%""#),
+        (##"$formatNumber(-3.5, "$#,##0.00")"##, #""-$3.50""#),
+        (#"$formatNumber(12, "000")"#, #""012""#),
+        (##"$formatNumber(2.5, "#.##")"##, #""2.5""#),
+        (#"$formatInteger(2024, "I") & " " & $formatInteger(7, "000")"#, #""MMXXIV 007""#),
+        (##"$parseInteger("1,234", "#,##0") + $parseInteger("xiv", "i")"##, "1248"),
         (#"$sqrt(16)"#, "4"),
         // aggregation
         ("$max(nums) - $min(nums)", "2"),

@@ -31,7 +31,8 @@ extension ExecutionRun {
                 return (outcome.output, outcome.next)
             } catch {
                 if case .fail = state.kind { throw error }
-                if timedOut { throw error }
+                // A branch cancelled because another one failed, or a timed-out execution, is not retried or caught.
+                if timedOut || Task.isCancelled { throw error }
                 if let i = state.retry.firstIndex(where: { error.matches($0.errorEquals) }) {
                     let r = state.retry[i]
                     if retryCounts[i] < r.maxAttempts {

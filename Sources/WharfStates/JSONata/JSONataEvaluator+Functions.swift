@@ -7,7 +7,7 @@ extension JSONataEvaluator {
         "pad", "contains", "split", "join", "replace", "base64encode", "base64decode", "encodeUrlComponent",
         "decodeUrlComponent", "encodeUrl", "decodeUrl", "formatBase", "eval", "match",
         // numeric
-        "number", "abs", "floor", "ceil", "round", "power", "sqrt", "random",
+        "number", "abs", "floor", "ceil", "round", "power", "sqrt", "random", "formatNumber", "formatInteger", "parseInteger",
         // aggregation
         "sum", "max", "min", "average", "count",
         // boolean
@@ -220,6 +220,18 @@ extension JSONataEvaluator {
             // Round half to even, as JSONata does.
             let r = scaled.rounded(.toNearestOrEven)
             return try n(r / scale)
+        case "formatNumber":
+            guard let x = try num(0) else { return .undefined }
+            guard let picture = try str(1) else { throw fail("argument 2 (picture) must be a string") }
+            return s(try JSONataFormatting.formatNumber(x, picture: picture))
+        case "formatInteger":
+            guard let x = try num(0) else { return .undefined }
+            guard let picture = try str(1) else { throw fail("argument 2 (picture) must be a string") }
+            return s(try JSONataFormatting.formatInteger(JSONValue.clampedInt(x.rounded(.towardZero)), picture: picture))
+        case "parseInteger":
+            guard let x = try str(0) else { return .undefined }
+            guard let picture = try str(1) else { throw fail("argument 2 (picture) must be a string") }
+            return .value(.int(try JSONataFormatting.parseInteger(x, picture: picture)))
         case "power":
             guard let b = try num(0) else { return .undefined }
             guard let e = try num(1) else { throw fail("argument 2 (exponent) is required") }
