@@ -65,6 +65,30 @@ enum ObjectStoreConformance {
         #expect(await storeError { _ = try await store.putObject(bucket: bucket, key: long, bytes: buffer("x")) } == .keyTooLong(long, length: 1025))
     }
 
+    static func badMetadata(_ store: some ObjectStore) async throws {
+        let bucket = uniqueBucket("meta")
+        try await store.createBucket(bucket)
+        let bad: [PutOptions] = [
+            PutOptions(metadata: ["evil": "x\r\nSet-Cookie: a=b"]),
+            PutOptions(metadata: ["bad name": "v"]),
+            PutOptions(metadata: ["": "v"]),
+            PutOptions(metadata: ["big": String(repeating: "v", count: 2100)]),
+            PutOptions(contentType: "text/plain\r\nX-Injected: 1"),
+            PutOptions(metadata: ["name": "non-ascii é"]),
+        ]
+        for options in bad {
+            let error = await storeError { _ = try await store.putObject(bucket: bucket, key: "m", bytes: buffer("x"), options: options) }
+            #expect(error?.s3Code == "InvalidArgument", "\(options)")
+            let upload = await storeError { _ = try await store.createMultipartUpload(bucket: bucket, key: "m", options: options) }
+            #expect(upload?.s3Code == "InvalidArgument", "\(options)")
+        }
+        #expect(await storeError { _ = try await store.headObject(bucket: bucket, key: "m") } == .noSuchKey(bucket: bucket, key: "m"))
+        let fine = PutOptions(contentType: "text/csv; charset=utf-8", metadata: ["x-trace-id.v2": "a value with spaces"])
+        _ = try await store.putObject(bucket: bucket, key: "m", bytes: buffer("x"), options: fine)
+        let stored = try await store.headObject(bucket: bucket, key: "m").metadata
+        #expect(stored["x-trace-id.v2"] == "a value with spaces", "\(stored)")
+    }
+
     static func ranges(_ store: some ObjectStore) async throws {
         let bucket = uniqueBucket("range")
         try await store.createBucket(bucket)

@@ -13,6 +13,7 @@ struct FolderObjectStoreConformanceTests {
     @Test func bucketLifecycle() async throws { try await ObjectStoreConformance.bucketLifecycle(store) }
     @Test func putGetHead() async throws { try await ObjectStoreConformance.putGetHead(store) }
     @Test func ranges() async throws { try await ObjectStoreConformance.ranges(store) }
+    @Test func badMetadata() async throws { try await ObjectStoreConformance.badMetadata(store) }
     @Test func largeStreamingObject() async throws { try await ObjectStoreConformance.largeStreamingObject(store, multipart: false) }
     @Test func listing() async throws { try await ObjectStoreConformance.listing(store) }
     @Test func copy() async throws { try await ObjectStoreConformance.copy(store) }
@@ -28,6 +29,7 @@ struct S3ObjectStoreConformanceTests {
     @Test func bucketLifecycle() async throws { try await ObjectStoreConformance.bucketLifecycle(try await TestS3.makeStore()) }
     @Test func putGetHead() async throws { try await ObjectStoreConformance.putGetHead(try await TestS3.makeStore()) }
     @Test func ranges() async throws { try await ObjectStoreConformance.ranges(try await TestS3.makeStore()) }
+    @Test func badMetadata() async throws { try await ObjectStoreConformance.badMetadata(try await TestS3.makeStore()) }
     @Test func largeStreamingObject() async throws {
         try await ObjectStoreConformance.largeStreamingObject(try await TestS3.makeStore(), multipart: true)
     }

@@ -44,6 +44,7 @@ extension FolderObjectStore {
 
     public func createMultipartUpload(bucket: String, key: String, options: PutOptions) async throws -> String {
         try ObjectKey.validate(key)
+        try options.validate()
         _ = try FolderLayout.path(for: key)
         return try await run {
             let dir = try self.bucketDirectory(bucket)

@@ -185,6 +185,7 @@ public final class FolderObjectStore: ObjectStore {
         bucket: String, key: String, body: Body, options: PutOptions
     ) async throws -> PutResult where Body.Element == ByteBuffer {
         try ObjectKey.validate(key)
+        try options.validate()
         _ = try FolderLayout.path(for: key)
         let writer = try await run { () -> TempObjectWriter in
             let dir = try self.bucketDirectory(bucket)
@@ -274,6 +275,7 @@ public final class FolderObjectStore: ObjectStore {
         from source: ObjectLocation, to destination: ObjectLocation, metadata: MetadataDirective
     ) async throws -> PutResult {
         try ObjectKey.validate(destination.key)
+        if case .replace(let options) = metadata { try options.validate() }
         return try await run {
             let (file, record) = try self.openObject(bucket: source.bucket, key: source.key)
             let destinationBucket = try self.bucketDirectory(destination.bucket)

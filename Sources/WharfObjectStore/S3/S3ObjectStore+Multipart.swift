@@ -4,6 +4,7 @@ import NIOCore
 extension S3ObjectStore {
     public func createMultipartUpload(bucket: String, key: String, options: PutOptions) async throws -> String {
         try ObjectKey.validate(key)
+        try options.validate()
         try await requireBucket(bucket)
         let response = try await send(.POST, configuration.object(bucket, key), query: [("uploads", "")], headers: Self.metadataHeaders(options))
         guard response.status == .ok, let id = try? S3XML.parse(Array(response.body.readableBytesView)).value("UploadId") else {

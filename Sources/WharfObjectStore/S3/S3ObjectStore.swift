@@ -133,6 +133,7 @@ public final class S3ObjectStore: ObjectStore {
         bucket: String, key: String, body: Body, options: PutOptions
     ) async throws -> PutResult where Body.Element == ByteBuffer {
         try ObjectKey.validate(key)
+        try options.validate()
         try await requireBucket(bucket)
         let target = configuration.object(bucket, key)
         let partSize = configuration.partSize
@@ -270,6 +271,7 @@ public final class S3ObjectStore: ObjectStore {
     ) async throws -> PutResult {
         try ObjectKey.validate(source.key)
         try ObjectKey.validate(destination.key)
+        if case .replace(let options) = metadata { try options.validate() }
         try await requireBucket(destination.bucket)
         let sourceTarget = configuration.object(source.bucket, source.key)
         var headers: [(name: String, value: String)] = [

@@ -89,6 +89,48 @@ public struct PutOptions: Sendable, Hashable {
     }
 }
 
+extension PutOptions {
+    /// S3's limit on user metadata: names and values together.
+    public static let maximumMetadataBytes = 2048
+
+    /// Throws `.invalidArgument` naming the field when the options could not be sent back as
+    /// HTTP headers: metadata names that are not tokens, values that are not printable US-ASCII
+    /// (CR/LF would inject headers), more than 2 KiB of metadata, or a content type over 256
+    /// bytes or with control characters.
+    public func validate() throws(ObjectStoreError) {
+        if let contentType {
+            guard contentType.utf8.count <= 256, !contentType.unicodeScalars.contains(where: Self.isControl) else {
+                throw .invalidArgument(field: "Content-Type", reason: "must be at most 256 bytes without control characters")
+            }
+        }
+        var total = 0
+        for (name, value) in metadata {
+            guard !name.isEmpty, name.utf8.allSatisfy(Self.isTokenByte) else {
+                throw .invalidArgument(field: "x-amz-meta-\(name)", reason: "metadata names are letters, digits and !#$%&'*+-.^_`|~")
+            }
+            // REST carries metadata in headers, which S3 only guarantees for printable US-ASCII.
+            guard value.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) else {
+                throw .invalidArgument(field: "x-amz-meta-\(name)", reason: "metadata values must be printable US-ASCII")
+            }
+            total += name.utf8.count + value.utf8.count
+        }
+        guard total <= Self.maximumMetadataBytes else {
+            throw .invalidArgument(field: "x-amz-meta-*", reason: "user metadata is \(total) bytes; at most \(Self.maximumMetadataBytes) allowed")
+        }
+    }
+
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        (scalar.value < 0x20 && scalar != "\t") || scalar.value == 0x7F
+    }
+
+    static func isTokenByte(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
+        default: "!#$%&'*+-.^_`|~".utf8.contains(b)
+        }
+    }
+}
+
 /// Whether a copy keeps the source's metadata or replaces it.
 public enum MetadataDirective: Sendable, Hashable {
     case copy
