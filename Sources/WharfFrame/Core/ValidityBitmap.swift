@@ -48,8 +48,23 @@ public struct ValidityBitmap: Sendable, Equatable {
 
     /// Number of null rows.
     public var nullCount: Int {
+        guard count > 0 else { return 0 }
         var valid = 0
-        for i in 0..<count where self[i] { valid += 1 }
+        var bit = offset
+        let end = offset + count
+        // Leading bits up to a word boundary, whole words by popcount, then the trailing bits.
+        while bit < end && bit & 63 != 0 {
+            if words[bit >> 6] & (1 << UInt64(bit & 63)) != 0 { valid += 1 }
+            bit += 1
+        }
+        while bit + 64 <= end {
+            valid += words[bit >> 6].nonzeroBitCount
+            bit += 64
+        }
+        while bit < end {
+            if words[bit >> 6] & (1 << UInt64(bit & 63)) != 0 { valid += 1 }
+            bit += 1
+        }
         return count - valid
     }
 
