@@ -3,6 +3,7 @@ import Foundation
 /// Where an `S3ObjectStore` keeps its bytes: the endpoint, region, credentials, addressing
 /// style, and how Wharf buckets map onto real ones (`Layout`).
 public struct S3Configuration: Sendable, Hashable {
+    /// Where the bucket name goes in a request URL.
     public enum Addressing: String, Sendable, Hashable {
         /// `http://host/bucket/key`
         case path

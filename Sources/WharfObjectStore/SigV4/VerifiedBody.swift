@@ -17,6 +17,7 @@ public struct VerifiedBody<Body: AsyncSequence & Sendable>: AsyncSequence, Senda
         self.trailerHeader = trailerHeader
     }
 
+    /// Decodes or hashes the upstream chunks and checks them at the end.
     public struct AsyncIterator: AsyncIteratorProtocol {
         var upstream: Body.AsyncIterator
         var hash: SHA256?

@@ -21,6 +21,7 @@ public struct ObjectBody: AsyncSequence, Sendable {
         self.pull = { try await box.next() }
     }
 
+    /// Pulls one chunk per `next()`.
     public struct AsyncIterator: AsyncIteratorProtocol {
         let pull: Pull
         public mutating func next() async throws -> ByteBuffer? {
@@ -59,6 +60,7 @@ public struct SingleBuffer: AsyncSequence, Sendable {
     public typealias Element = ByteBuffer
     let buffer: ByteBuffer
     public init(_ buffer: ByteBuffer) { self.buffer = buffer }
+    /// Yields the buffer once.
     public struct AsyncIterator: AsyncIteratorProtocol {
         var buffer: ByteBuffer?
         public mutating func next() async -> ByteBuffer? {
