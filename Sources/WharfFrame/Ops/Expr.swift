@@ -10,7 +10,9 @@ public indirect enum Expr: Sendable {
     case isNull(Expr)
     case isIn(Expr, [Value])
 
+    /// A comparison between two expressions.
     public enum CompareOp: String, Sendable { case eq = "==", ne = "!=", lt = "<", le = "<=", gt = ">", ge = ">=" }
+    /// An arithmetic operation on numbers (division by zero gives null).
     public enum ArithmeticOp: String, Sendable { case add = "+", sub = "-", mul = "*", div = "/" }
 
     public func isNull() -> Expr { .isNull(self) }
