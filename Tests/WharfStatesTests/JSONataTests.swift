@@ -48,6 +48,9 @@ import Testing
         (#"{"n": Account.Name, "count": $count(Account.Order)}"#, #"{"n":"Firefly","count":2}"#),
         ("Account.Order{OrderID: $count(Product)}", #"{"o1":2,"o2":1}"#),
         ("Account.Order.Product^(>Price).Name", #"["Cloak","Hat","Hat"]"#),
+        ("(Account.Order.Product.{'n': Name, 'total': Price * Quantity})[1]", #"{"n":"Cloak","total":107.99}"#),
+        ("Account.Order[Product[Quantity > 3]].OrderID", #""o2""#),
+        ("$count(Account.Order.Product[Name = 'Hat'])", "2"),
         // blocks, variables, lambdas, chaining
         ("($x := 5; $y := $x * 2; $y + 1)", "11"),
         ("$map(nums, function($v) { $v * 10 })", "[30,10,20]"),

@@ -125,18 +125,9 @@ struct StatesCommand: AsyncParsableCommand {
             let result = await Interpreter(machine: machine, options: options).run(input: inputValue)
 
             if json {
-                var out = JSONObject()
-                out["status"] = .string(result.status.rawValue)
-                if result.status == .succeeded {
-                    out["output"] = result.output ?? .null
-                } else {
-                    out["error"] = .string(result.error ?? "")
-                    out["cause"] = .string(result.cause ?? "")
-                }
-                if history { out["history"] = .array(result.history.map(\.json)) }
-                print(JSONValue.object(out).serialized())
+                print(result.report(includeHistory: history).serialized())
             } else {
-                StatesCommand.printTimeline(result, full: history)
+                print(result.timeline(full: history))
             }
             if result.status != .succeeded { throw ExitCode(1) }
         }
@@ -164,40 +155,6 @@ struct StatesCommand: AsyncParsableCommand {
         } else {
             let lines = ["error: \(message)"] + problems.map { "  \($0)" }
             FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
-        }
-    }
-
-    /// A readable timeline: the states entered and left, task events, and how the execution ended.
-    static func printTimeline(_ result: ExecutionResult, full: Bool) {
-        let start = result.history.first?.timestamp ?? Date()
-        for e in result.history {
-            let offset = String(format: "%8.3fs", e.timestamp.timeIntervalSince(start))
-            let name = e.details?["name"]?.stringValue ?? ""
-            var line: String
-            if e.type.hasSuffix("StateEntered") {
-                line = "→ \(name) (\(e.type.dropLast("StateEntered".count)))"
-                if full, let i = e.details?["input"]?.stringValue { line += "  input: \(i)" }
-            } else if e.type.hasSuffix("StateExited") {
-                line = "← \(name)"
-                if let o = e.details?["output"]?.stringValue { line += "  output: \(o)" }
-            } else if e.type.hasPrefix("Execution") {
-                line = e.type
-            } else {
-                if !full, !e.type.hasSuffix("Failed"), !e.type.hasSuffix("TimedOut"), !e.type.hasPrefix("MapIteration") { continue }
-                line = "  \(e.type)"
-                if let err = e.details?["error"]?.stringValue { line += "  \(err)" }
-                if let idx = e.details?["index"]?.intValue { line += " [\(idx)]" }
-            }
-            print("\(offset)  \(line)")
-        }
-        switch result.status {
-        case .succeeded:
-            print("SUCCEEDED")
-            print((result.output ?? .null).serialized(pretty: true))
-        default:
-            print(result.status.rawValue)
-            print("error: \(result.error ?? "")")
-            if let c = result.cause, !c.isEmpty { print("cause: \(c)") }
         }
     }
 }
