@@ -41,6 +41,23 @@ import Testing
         #expect(StatesError("States.HeartbeatTimeout").matches(["States.TaskFailed"]))
     }
 
+    @Test func dataLimitExceededIsTerminal() async throws {
+        let big = String(repeating: "x", count: 300_000)
+        let ex = ClosureExecutor { _ in .serviceResponse(.string(big)) }
+        let r = try await runMachine(#"""
+        {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::x:y", "End": true,
+          "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "C"}]}, "C": {"Type": "Succeed"}}}
+        """#, executor: ex)
+        #expect(r.error == "States.DataLimitExceeded")
+        let pass = try await runMachine(#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#, input: ["s": .string(big)])
+        #expect(pass.error == "States.DataLimitExceeded")
+    }
+
+    @Test func serializedByteCountMatchesTheText() {
+        let v = json(#"{"a": [1, 2.5, "q\"\n\u0001é", null, true, {"k": false}], "b": -3}"#)
+        #expect(v.serializedByteCount == v.serialized().utf8.count)
+    }
+
     @Test func pathFormsOfTheNumberFields() async throws {
         let clock = VirtualClock()
         let sleeper = ClosureExecutor { req in

@@ -27,6 +27,7 @@ extension ExecutionRun {
         while true {
             do {
                 let outcome = try await perform(state, input: input, entered: entered, attempt: attempt, thread: &thread)
+                try checkSize(outcome.output, what: "the state '\(state.name)'", produced: "an output")
                 leave(state, outcome, thread: &thread)
                 return (outcome.output, outcome.next)
             } catch {
@@ -51,6 +52,16 @@ extension ExecutionRun {
                 leave(state, outcome, thread: &thread)
                 return (outcome.output, outcome.next)
             }
+        }
+    }
+
+    /// Fails with States.DataLimitExceeded when a payload is larger than the execution's payload limit.
+    func checkSize(_ value: JSONValue, what: String, produced: String) throws(StatesError) {
+        guard let limit = options.payloadLimit else { return }
+        let size = value.serializedByteCount
+        if size > limit {
+            throw StatesError(StatesError.Name.dataLimitExceeded,
+                "The \(what) produced \(produced) of \(size) bytes, which exceeds the maximum number of bytes service limit (\(limit)).")
         }
     }
 

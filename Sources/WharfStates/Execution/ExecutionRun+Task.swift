@@ -41,6 +41,7 @@ extension ExecutionRun {
                     ? TaskIntegration.lambdaInvokeResponse(payload: v, requestId: options.random.uuid())
                     : v
             }
+            try checkSize(result, what: "task of the state '\(state.name)'", produced: "a result")
             var d = JSONObject()
             if !isFunction {
                 d["resourceType"] = .string(resourceType)

@@ -28,11 +28,15 @@ public struct ExecutionOptions: Sendable {
     public var region: String
     public var account: String
     public var roleArn: String
+    /// The largest state input, output or task result in bytes (Step Functions' 256 KiB); nil for no limit.
+    public var payloadLimit: Int?
 
     public init(executor: any TaskExecutor = NoTaskExecutor(), clock: any StatesClock = SystemClock(),
                 random: any RandomSource = SystemRandom(), recordHistory: Bool = true,
                 stateMachineName: String = "StateMachine", executionName: String? = nil,
-                region: String = "us-east-1", account: String = "123456789012", roleArn: String? = nil) {
+                region: String = "us-east-1", account: String = "123456789012", roleArn: String? = nil,
+                payloadLimit: Int? = 262_144) {
+        self.payloadLimit = payloadLimit
         self.executor = executor
         self.clock = clock
         self.random = random

@@ -75,6 +75,37 @@ extension JSONValue {
         return s
     }
 
+    /// The length in bytes of `serialized()`, computed without building the text.
+    public var serializedByteCount: Int {
+        switch self {
+        case .null: return 4
+        case .bool(let b): return b ? 4 : 5
+        case .int(let i): return String(i).utf8.count
+        case .double(let d): return JSONValue.format(d).utf8.count
+        case .string(let s): return JSONValue.stringByteCount(s)
+        case .array(let a):
+            var n = 2 + max(0, a.count - 1)
+            for v in a { n += v.serializedByteCount }
+            return n
+        case .object(let o):
+            var n = 2 + max(0, o.count - 1)
+            for (k, v) in o { n += JSONValue.stringByteCount(k) + 1 + v.serializedByteCount }
+            return n
+        }
+    }
+
+    static func stringByteCount(_ s: String) -> Int {
+        var n = 2
+        for c in s.utf8 {
+            switch c {
+            case 0x22, 0x5C, 0x0A, 0x0D, 0x09, 0x08, 0x0C: n += 2
+            case 0..<0x20: n += 6
+            default: n += 1
+            }
+        }
+        return n
+    }
+
     static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         for c in s.utf8 {
