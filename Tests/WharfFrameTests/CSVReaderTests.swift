@@ -156,6 +156,20 @@ import Testing
         #expect(b["id"][39_999] == .int(39_999))
     }
 
+    @Test func quotedFieldSpanningManyPieces() throws {
+        // One field of about 1 MB with quotes and newlines covers several 256 KiB pieces.
+        let long = String(repeating: "ab \"\"q\"\",\n", count: 90_000)
+        var text = "id,blob,x\n1,\"\(long)\",1.5\n"
+        for i in 2...2000 { text += "\(i),short,\(i)\n" }
+        var options = CSVOptions()
+        options.threads = 8
+        let f = try CSVReader(source: MemoryByteSource(Array(text.utf8)), options: options).readAll()
+        #expect(f.rowCount == 2000)
+        #expect(f["blob"][0].stringValue?.utf8.count == 90_000 * 8)
+        #expect(f["blob"][0].stringValue?.hasPrefix("ab \"q\",\n") == true)
+        #expect(f["x"][1999] == .double(2000))
+    }
+
     @Test func chunkedReadingCoversEveryRow() throws {
         let text = "a,b\n" + (0..<5000).map { "\($0),\"v\n\($0)\"" }.joined(separator: "\n") + "\n"
         var chunks = try CSVReader(source: MemoryByteSource(Array(text.utf8))).chunks(bytes: 4096)
