@@ -147,4 +147,32 @@ struct FolderSecurityTests {
         let open = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count
         #expect(open < 200)
     }
+
+    /// Deletes remove emptied folders while writers are creating them; every put still lands
+    /// whole and nothing is left half-made.
+    @Test func putsRaceDeletesOfTheirFolders() async throws {
+        try await store.createBucket("churn")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<4 {
+                group.addTask {
+                    for round in 0..<40 {
+                        let body = ByteBuffer(repeating: UInt8(worker), count: 1000 + round)
+                        let put = try await store.putObject(bucket: "churn", key: "deep/a/b/c/key", bytes: body)
+                        #expect(put.size == Int64(1000 + round))
+                    }
+                }
+                group.addTask {
+                    for _ in 0..<40 { try await store.deleteObject(bucket: "churn", key: "deep/a/b/c/key") }
+                }
+            }
+            try await group.waitForAll()
+        }
+        if let bytes = try? await store.getObjectBytes(bucket: "churn", key: "deep/a/b/c/key") {
+            #expect(ObjectStoreConformance.isUniform(bytes))
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/churn/tmp").isEmpty)
+        try await store.deleteObject(bucket: "churn", key: "deep/a/b/c/key")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/churn/objects").isEmpty)
+        try await store.deleteBucket("churn")
+    }
 }

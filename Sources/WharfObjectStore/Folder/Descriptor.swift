@@ -53,7 +53,8 @@ enum POSIX {
             return try openDirectory(in: parent, name)
         } catch .missing {
             if mkdirat(parent.fd, name, 0o755) != 0 && errno != EEXIST {
-                throw .other(errorText("mkdir \(name)"))
+                // ENOENT: `parent` itself was removed meanwhile (a delete pruning empty folders).
+                throw errno == ENOENT ? .missing : .other(errorText("mkdir \(name)"))
             }
             return try openDirectory(in: parent, name)
         }

@@ -156,6 +156,7 @@ public final class FolderObjectStore: ObjectStore {
             do throws(PathFailure) {
                 current = try create ? POSIX.makeDirectory(in: current, name) : POSIX.openDirectory(in: current, name)
             } catch .missing {
+                if create { throw FolderVanished() }
                 throw ObjectStoreError.noSuchKey(bucket: bucketName, key: key)
             } catch .notTraversable {
                 if create { throw ObjectStoreError.invalidKey(key, reason: "the key's folder path crosses a symbolic link or a file") }
@@ -216,14 +217,22 @@ public final class FolderObjectStore: ObjectStore {
     /// Renames a finished temp file onto `key`, re-opening the folders when a concurrent delete
     /// removed an emptied folder in between.
     func publish(_ writer: TempObjectWriter, record: StoredObject, bucket: String, key: String) throws {
-        for attempt in 0..<4 {
+        let attempts = 8
+        for attempt in 1...attempts {
             let dir = try bucketDirectory(bucket)
-            let (parent, name) = try parentDirectory(bucket: dir, bucketName: bucket, key: key, create: true)
+            let parent: Descriptor, name: String
+            do {
+                (parent, name) = try parentDirectory(bucket: dir, bucketName: bucket, key: key, create: true)
+            } catch is FolderVanished where attempt < attempts {
+                continue
+            } catch is FolderVanished {
+                throw ObjectStoreError.backend("the folders of '\(key)' kept being removed while writing it")
+            }
             do {
                 try writer.publish(record: record, to: parent, as: name, durable: durable)
                 return
             } catch let failure as RenameFailure {
-                if failure.code == ENOENT && attempt < 3 { continue }
+                if failure.code == ENOENT && attempt < attempts { continue }
                 if failure.code == EISDIR || failure.code == ENOTEMPTY {
                     throw ObjectStoreError.invalidKey(key, reason: "a folder is in the way of the object file")
                 }
@@ -310,6 +319,9 @@ public final class FolderObjectStore: ObjectStore {
         }
     }
 }
+
+/// A folder on the way to a key was removed by a concurrent delete; the write starts over.
+struct FolderVanished: Error {}
 
 /// Reads a byte range of an open file in chunks on the thread pool, one chunk per pull.
 final class RangeReader: @unchecked Sendable {
