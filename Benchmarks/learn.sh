@@ -31,11 +31,13 @@ else
     BIN="$(swift build -c release --show-bin-path)/WharfLearnBench"
 fi
 : > "$WORK/anchor.tsv"
-for task in lgbm-leaves63 lgbm-depth6 xgb-depth6 xgb-leaves63 xgb-predict sklearn-logreg imblearn-smote; do
-    "$PY" Benchmarks/learn_anchor.py "$task" "$WORK" "$ROUNDS" "$THREADS" >> "$WORK/anchor.tsv"
-done
 : > "$WORK/wharf.tsv"
-for task in gbdt-leaves63 gbdt-depth6 predict linear smote; do
-    "$BIN" "$task" "$WORK" "$ROUNDS" "$THREADS" >> "$WORK/wharf.tsv"
-done
+# Each Wharf task runs right after its anchors, so both see the same machine load.
+run_anchor() { "$PY" Benchmarks/learn_anchor.py "$1" "$WORK" "$ROUNDS" "$THREADS" >> "$WORK/anchor.tsv"; }
+run_wharf() { "$BIN" "$1" "$WORK" "$ROUNDS" "$THREADS" >> "$WORK/wharf.tsv"; }
+run_anchor lgbm-leaves63; run_anchor xgb-leaves63; run_wharf gbdt-leaves63
+run_anchor lgbm-depth6; run_anchor xgb-depth6; run_wharf gbdt-depth6
+run_anchor xgb-predict; run_wharf predict
+run_anchor sklearn-logreg; run_wharf linear
+run_anchor imblearn-smote; run_wharf smote
 "$PY" Benchmarks/learn_table.py "$WORK"

@@ -4,6 +4,8 @@ public struct BinnedMatrix: Sendable {
     public let featureCount: Int
     /// `codes[row * featureCount + feature]`.
     public var codes: [UInt8]
+    /// The same codes column by column (`columnCodes[feature * rowCount + row]`), for partitioning rows by one feature.
+    public var columnCodes: [UInt8]
     public let mappers: [BinMapper]
     /// Start of each feature's bins in a node histogram (each feature has binCount + 1 slots).
     public let offsets: [Int32]
@@ -74,30 +76,40 @@ public struct BinnedMatrix: Sendable {
         self.totalBins = total
         let n = rowCount, f = featureCount
         var codes = [UInt8](repeating: 0, count: n * f)
+        var columnCodes = [UInt8](repeating: 0, count: n * f)
+        // Cuts padded to 256 with +infinity make the bin search a fixed eight branch-free steps.
+        let padded: [[Float]] = mappers.map { m in
+            m.isCategorical ? [] : m.upperBounds + [Float](repeating: .infinity, count: 256 - m.upperBounds.count)
+        }
         codes.withUnsafeMutableBufferPointer { out in
-            features.values.withUnsafeBufferPointer { values in
-                let outBase = out.baseAddress!, valueBase = values.baseAddress!
-                let chunks = Parallel.ranges(n, parts: threads)
-                Parallel.forEach(chunks.count, threads: threads) { part in
-                    let rows = chunks[part]
-                    for c in 0..<f {
-                        let mapper = mappers[c]
-                        let column = valueBase + c * n
-                        if mapper.isCategorical {
-                            for r in rows { outBase[r * f + c] = UInt8(mapper.bin(column[r])) }
-                        } else {
-                            mapper.upperBounds.withUnsafeBufferPointer { cuts in
-                                let missing = UInt8(mapper.missingBin)
-                                for r in rows {
-                                    let x = column[r]
-                                    outBase[r * f + c] = x.isNaN ? missing : UInt8(BinMapper.upperBound(cuts, x))
+            columnCodes.withUnsafeMutableBufferPointer { byColumn in
+                features.values.withUnsafeBufferPointer { values in
+                    let outBase = out.baseAddress!, columnBase = byColumn.baseAddress!, valueBase = values.baseAddress!
+                    let chunks = Parallel.ranges(n, parts: threads)
+                    Parallel.forEach(chunks.count, threads: threads) { part in
+                        let rows = chunks[part]
+                        for c in 0..<f {
+                            let mapper = mappers[c]
+                            let column = valueBase + c * n
+                            let target = columnBase + c * n
+                            if mapper.isCategorical {
+                                for r in rows { target[r] = UInt8(mapper.bin(column[r])) }
+                            } else {
+                                padded[c].withUnsafeBufferPointer { cuts in
+                                    let missing = UInt8(mapper.missingBin)
+                                    for r in rows {
+                                        let x = column[r]
+                                        target[r] = x.isNaN ? missing : UInt8(BinMapper.paddedUpperBound(cuts.baseAddress!, x))
+                                    }
                                 }
                             }
+                            for r in rows { outBase[r * f + c] = target[r] }
                         }
                     }
                 }
             }
         }
         self.codes = codes
+        self.columnCodes = columnCodes
     }
 }

@@ -51,7 +51,7 @@ public struct BoosterParameters: Codable, Equatable, Sendable {
             subsample = 0.632
             colsampleBynode = 0.6
         }
-        var parser = StringParameters(strings)
+        let parser = StringParameters(strings)
         try parser.rejectUnknown(Self.knownNames)
         if let v = try parser.int(["num_round", "num_boost_round", "n_estimators", "num_iterations"], in: 1...1_000_000) { numRound = v }
         if let v = try parser.double(["eta", "learning_rate"], in: 0...1, openLow: true) { eta = v }
@@ -92,7 +92,7 @@ public struct BoosterParameters: Codable, Equatable, Sendable {
         if let v = try parser.int(["num_class"], in: 0...10_000) { numClass = v }
         if let v = try parser.int(["seed", "random_state"], in: 0...Int.max) { seed = UInt64(v) }
         if let v = try parser.int(["nthread", "num_threads", "n_jobs"], in: 0...1024) { nthread = v }
-        if let booster = try parser.choice(["booster"], from: ["gbtree"]) { _ = booster }
+        _ = try parser.choice(["booster"], from: ["gbtree"])
         _ = try parser.int(["verbosity"], in: 0...3)
         if objective.hasPrefix("multi:") && numClass < 2 {
             throw LearnError(.invalidParameter, "objective \(objective) needs num_class >= 2; got \(numClass)", field: "num_class")

@@ -64,16 +64,14 @@ public struct GBDTTrainer: Sendable {
             }
             for output in 0..<k {
                 // Random forests never add trees to `margins`, so every tree fits the starting gradients.
-                do {
-                    margins.withUnsafeBufferPointer { m in
-                        train.labels.withUnsafeBufferPointer { labels in
-                            gradient.withUnsafeMutableBufferPointer { g in
-                                hessian.withUnsafeMutableBufferPointer { h in
-                                    if let w = train.weights {
-                                        w.withUnsafeBufferPointer { objective.gradients(output: output, margins: m, labels: labels, weights: $0, gradient: g, hessian: h) }
-                                    } else {
-                                        objective.gradients(output: output, margins: m, labels: labels, weights: nil, gradient: g, hessian: h)
-                                    }
+                margins.withUnsafeBufferPointer { m in
+                    train.labels.withUnsafeBufferPointer { labels in
+                        gradient.withUnsafeMutableBufferPointer { g in
+                            hessian.withUnsafeMutableBufferPointer { h in
+                                if let w = train.weights {
+                                    w.withUnsafeBufferPointer { objective.gradients(output: output, margins: m, labels: labels, weights: $0, gradient: g, hessian: h) }
+                                } else {
+                                    objective.gradients(output: output, margins: m, labels: labels, weights: nil, gradient: g, hessian: h)
                                 }
                             }
                         }

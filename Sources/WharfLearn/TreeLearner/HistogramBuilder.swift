@@ -2,21 +2,18 @@
 final class HistogramBuilder {
     let data: BinnedMatrix
     let threads: Int
-    /// One private histogram per extra thread, merged in a fixed order so sums repeat exactly.
-    private let threadBuffers: [UnsafeMutablePointer<Double>]
+    /// One private histogram per extra chunk, merged in a fixed order so sums repeat exactly.
+    private var chunkBuffers: [UnsafeMutablePointer<Double>] = []
     /// Below this many rows one thread builds the histogram alone (merging would cost more than it saves).
     static let parallelThreshold = 8192
 
     init(data: BinnedMatrix, threads: Int) {
         self.data = data
         self.threads = max(1, threads)
-        threadBuffers = (0..<max(0, self.threads - 1)).map { _ in
-            UnsafeMutablePointer<Double>.allocate(capacity: data.totalBins * 2)
-        }
     }
 
     deinit {
-        for buffer in threadBuffers { buffer.deallocate() }
+        for buffer in chunkBuffers { buffer.deallocate() }
     }
 
     var width: Int { data.totalBins * 2 }
@@ -34,8 +31,11 @@ final class HistogramBuilder {
                                     offsets: offsetBase, pairs: pairs, into: histogram)
                     return
                 }
-                let chunks = Parallel.ranges(rows.count, parts: threads)
-                let bufferPointers = threadBuffers
+                // Several chunks per thread let a thread that the machine delays hand work to the other; the chunking
+                // depends only on the row count and thread count, so the merged sums do not depend on scheduling.
+                let chunks = Parallel.ranges(rows.count, parts: min(4 * threads, max(threads, rows.count / 32_768)))
+                while chunkBuffers.count < chunks.count - 1 { chunkBuffers.append(.allocate(capacity: width)) }
+                let bufferPointers = chunkBuffers
                 Parallel.forEach(chunks.count, threads: threads) { part in
                     let target = part == 0 ? histogram : bufferPointers[part - 1]
                     target.update(repeating: 0, count: width)

@@ -208,7 +208,6 @@ final class TreeLearner {
 
     /// Stable in-place partition of a leaf's rows; returns how many went left.
     private func partition(leaf: OpenLeaf, split: SplitCandidate) -> Int {
-        let featureCount = data.featureCount
         let feature = split.feature
         let missingBin = data.mappers[feature].missingBin
         // Direction of every bin code, so the loop is a table lookup and branch-free.
@@ -223,15 +222,16 @@ final class TreeLearner {
             }
         }
         var leftCount = 0, rightCount = 0
-        data.codes.withUnsafeBufferPointer { codes in
+        let rowCount = data.rowCount
+        data.columnCodes.withUnsafeBufferPointer { codes in
             indices.withUnsafeMutableBufferPointer { idx in
                 scratch.withUnsafeMutableBufferPointer { tmp in
                     goesLeft.withUnsafeBufferPointer { table in
-                        let codeBase = codes.baseAddress! + feature
+                        let codeBase = codes.baseAddress! + feature * rowCount
                         let left = idx.baseAddress! + leaf.start, right = tmp.baseAddress!
                         for i in 0..<leaf.count {
                             let row = left[i]
-                            let toLeft = table[Int(codeBase[Int(row) &* featureCount])]
+                            let toLeft = table[Int(codeBase[Int(row)])]
                             left[leftCount] = row
                             right[rightCount] = row
                             leftCount &+= toLeft
