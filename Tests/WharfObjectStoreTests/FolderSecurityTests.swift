@@ -175,4 +175,22 @@ struct FolderSecurityTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/churn/objects").isEmpty)
         try await store.deleteBucket("churn")
     }
+
+    /// Temporary files a crash left behind are removed at the next start, fresh ones are kept.
+    @Test func leftoversOfACrashArePurgedAtStart() async throws {
+        try await store.createBucket("crash")
+        _ = try await store.putObject(bucket: "crash", key: "kept", bytes: buffer("data"))
+        let tmp = root + "/crash/tmp"
+        let old = Date().addingTimeInterval(-7200)
+        for name in [".tmp-stale", ".tmp-fresh"] {
+            FileManager.default.createFile(atPath: tmp + "/" + name, contents: Data(count: 10))
+        }
+        try FileManager.default.createDirectory(atPath: root + "/.bucket-stale/objects", withIntermediateDirectories: true)
+        try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: tmp + "/.tmp-stale")
+        try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: root + "/.bucket-stale")
+        let reopened = try FolderObjectStore(root: root)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: tmp) == [".tmp-fresh"])
+        #expect(!FileManager.default.fileExists(atPath: root + "/.bucket-stale"))
+        #expect(string(try await reopened.getObjectBytes(bucket: "crash", key: "kept")) == "data")
+    }
 }

@@ -24,6 +24,39 @@ public final class FolderObjectStore: ObjectStore {
         self.durable = durable
         self.pool = threadPool
         self.rootDirectory = try POSIX.openDirectory(root)
+        purgeLeftovers(olderThan: 3600)
+    }
+
+    /// Removes what a crashed process left behind: temporary object files, half-made bucket and
+    /// upload folders, and trashed buckets. Only entries older than `age` seconds go, so writes
+    /// of another process sharing the folder are left alone.
+    func purgeLeftovers(olderThan age: TimeInterval) {
+        let cutoff = Date().addingTimeInterval(-age)
+        func old(_ parent: Descriptor, _ name: String) -> Bool {
+            var st = stat()
+            guard fstatat(parent.fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return false }
+            return Date(timeIntervalSince1970: Double(st.st_mtim.tv_sec)) < cutoff
+        }
+        func purge(in directory: Descriptor, prefixes: [String]) {
+            for entry in (try? POSIX.entries(of: directory)) ?? [] {
+                let name = String(decoding: entry.name, as: UTF8.self)
+                if prefixes.contains(where: name.hasPrefix), old(directory, name) { POSIX.removeTree(in: directory, name) }
+            }
+        }
+        purge(in: rootDirectory, prefixes: [".bucket-", ".deleted-"])
+        for entry in (try? POSIX.entries(of: rootDirectory)) ?? [] where entry.kind == .directory {
+            let name = String(decoding: entry.name, as: UTF8.self)
+            guard BucketName.isValid(name), let bucket = try? POSIX.openDirectory(in: rootDirectory, name) else { continue }
+            if let tmp = try? POSIX.openDirectory(in: bucket, FolderLayout.temporaryDirectory) { purge(in: tmp, prefixes: [".tmp-"]) }
+            if let uploads = try? POSIX.openDirectory(in: bucket, FolderLayout.uploadsDirectory) {
+                purge(in: uploads, prefixes: [".upload-"])
+                for upload in (try? POSIX.entries(of: uploads)) ?? [] where upload.kind == .directory {
+                    if let dir = try? POSIX.openDirectory(in: uploads, String(decoding: upload.name, as: UTF8.self)) {
+                        purge(in: dir, prefixes: [".tmp-"])
+                    }
+                }
+            }
+        }
     }
 
     func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
