@@ -42,7 +42,7 @@ import Testing
     @Test func missingInputPathIsARuntimeErrorWorded() async throws {
         let r = try await runState(#"{"Type": "Pass", "Parameters": {"x.$": "$.missing"}, "End": true}"#, input: ["a": 1])
         #expect(r.error == "States.Runtime")
-        #expect(r.cause == #"An error occurred while executing the state 'S'. The JSONPath '$.missing' specified for the field 'x.$' could not be found in the input '{"a":1}'"#)
+        #expect(r.cause == #"An error occurred while executing the state 'S' (entered at the event id #2). The JSONPath '$.missing' specified for the field 'x.$' could not be found in the input '{"a":1}'"#)
         let ip = try await runState(#"{"Type": "Pass", "InputPath": "$.nope", "End": true}"#)
         #expect(ip.error == "States.Runtime")
     }

@@ -15,11 +15,11 @@ extension ChoiceRule {
         case .condition(let t):
             guard let v = try t.evaluate(in: scope) else {
                 throw StatesError(StatesError.Name.queryEvaluationError,
-                    "An error occurred while executing the state '\(scope.stateName)'. The Condition returned nothing (undefined); it must return a boolean.")
+                    "\(scope.errorPrefix) The Condition returned nothing (undefined); it must return a boolean.")
             }
             guard case .bool(let b) = v else {
                 throw StatesError(StatesError.Name.queryEvaluationError,
-                    "An error occurred while executing the state '\(scope.stateName)'. The Condition must return a boolean, got \(v.typeName) \(v.serialized()).")
+                    "\(scope.errorPrefix) The Condition must return a boolean, got \(v.typeName) \(v.serialized()).")
             }
             return b
         case .comparison(let variable, let op, let operand):
@@ -30,7 +30,7 @@ extension ChoiceRule {
             }
             guard let value else {
                 throw StatesError(StatesError.Name.runtime,
-                    "An error occurred while executing the state '\(scope.stateName)'. Invalid path '\(variable.text)': The choice state's condition path references an invalid value.")
+                    "\(scope.errorPrefix) Invalid path '\(variable.text)': The choice state's condition path references an invalid value.")
             }
             let rhs: JSONValue
             switch operand {
@@ -38,7 +38,7 @@ extension ChoiceRule {
             case .path(let p):
                 guard let v = scope.resolve(p) else {
                     throw StatesError(StatesError.Name.runtime,
-                        "An error occurred while executing the state '\(scope.stateName)'. Invalid path '\(p.text)': The choice state's condition path references an invalid value.")
+                        "\(scope.errorPrefix) Invalid path '\(p.text)': The choice state's condition path references an invalid value.")
                 }
                 rhs = v
             }

@@ -97,7 +97,7 @@ extension ExecutionRun {
             let v = try t.value(in: scope)
             guard let n = v.intValue, n >= 1 else {
                 throw StatesError(StatesError.Name.runtime,
-                    "An error occurred while executing the state '\(state.name)'. The value for the field '\(field)' must be a positive integer, got \(v.serialized())")
+                    "\(scope.errorPrefix) The value for the field '\(field)' must be a positive integer, got \(v.serialized())")
             }
             return n
         }

@@ -81,14 +81,14 @@ extension ExecutionRun {
         guard case .array(let items) = itemsValue else {
             let field = state.queryLanguage == .jsonPath ? "ItemsPath" : "Items"
             throw StatesError(StatesError.Name.runtime,
-                "An error occurred while executing the state '\(state.name)'. The \(field) field must select an array, but it selected \(itemsValue.typeName) \(itemsValue.serialized())")
+                "\(scope.errorPrefix) The \(field) field must select an array, but it selected \(itemsValue.typeName) \(itemsValue.serialized())")
         }
         func count(_ t: Template?, _ field: String) throws(StatesError) -> Double? {
             guard let t else { return nil }
             let v = try t.value(in: scope)
             guard let d = v.doubleValue, d >= 0 else {
                 throw StatesError(StatesError.Name.runtime,
-                    "An error occurred while executing the state '\(state.name)'. The value for the field '\(field)' must be a non-negative number, got \(v.serialized())")
+                    "\(scope.errorPrefix) The value for the field '\(field)' must be a non-negative number, got \(v.serialized())")
             }
             return d
         }

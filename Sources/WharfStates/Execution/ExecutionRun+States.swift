@@ -8,9 +8,9 @@ struct StateOutcome {
 }
 
 extension ExecutionRun {
-    func scope(_ state: State, input: JSONValue, context: JSONValue, thread: ExecutionThread) -> PathScope {
+    func scope(_ state: State, input: JSONValue, context: JSONValue, thread: ExecutionThread, enteredEventId: Int) -> PathScope {
         PathScope(input: input, context: context, variables: thread.variables, random: options.random, stateName: state.name,
-                  now: options.clock.now())
+                  now: options.clock.now(), enteredEventId: enteredEventId)
     }
 
     /// Enters a state, runs it with its Retriers and Catchers, and leaves it.
@@ -26,7 +26,7 @@ extension ExecutionRun {
         var attempt = 0
         while true {
             do {
-                let outcome = try await perform(state, input: input, entered: entered, attempt: attempt, thread: &thread)
+                let outcome = try await perform(state, input: input, entered: entered, enteredEventId: enteredId, attempt: attempt, thread: &thread)
                 try checkSize(outcome.output, what: "the state '\(state.name)'", produced: "an output")
                 leave(state, outcome, thread: &thread)
                 return (outcome.output, outcome.next)
@@ -48,7 +48,8 @@ extension ExecutionRun {
                     }
                 }
                 guard let catcher = state.catchers.first(where: { error.matches($0.errorEquals) }) else { throw error }
-                let outcome = try applyCatcher(catcher, state: state, error: error, input: input, entered: entered, thread: thread)
+                let outcome = try applyCatcher(catcher, state: state, error: error, input: input, entered: entered, enteredEventId: enteredId,
+                                               thread: thread)
                 leave(state, outcome, thread: &thread)
                 return (outcome.output, outcome.next)
             }
@@ -100,7 +101,7 @@ extension ExecutionRun {
         if hitsDeadline { try checkDeadline() }
     }
 
-    func applyCatcher(_ catcher: Catcher, state: State, error: StatesError, input: JSONValue, entered: Date,
+    func applyCatcher(_ catcher: Catcher, state: State, error: StatesError, input: JSONValue, entered: Date, enteredEventId: Int,
                       thread: ExecutionThread) throws(StatesError) -> StateOutcome {
         var errorOutput = JSONObject()
         errorOutput["Error"] = .string(error.error)
@@ -108,13 +109,12 @@ extension ExecutionRun {
         let errorValue = JSONValue.object(errorOutput)
         let context = self.context(stateName: state.name, enteredTime: entered, retryCount: 0, mapItem: thread.mapItem)
         if state.queryLanguage == .jsonPath {
-            var s = scope(state, input: errorValue, context: context, thread: thread)
+            let s = scope(state, input: errorValue, context: context, thread: thread, enteredEventId: enteredEventId)
             let assigned = try catcher.assign.map { t throws(StatesError) in try t.value(in: s).objectValue ?? JSONObject() }
-            s.input = input
             let output = try applyResultPath(catcher.resultPath, input: input, result: errorValue, state: state)
             return StateOutcome(output: output, next: catcher.next, assigned: assigned)
         }
-        var s = scope(state, input: input, context: context, thread: thread)
+        var s = scope(state, input: input, context: context, thread: thread, enteredEventId: enteredEventId)
         s.errorOutput = errorValue
         let assigned = try catcher.assign.map { t throws(StatesError) in try t.value(in: s).objectValue ?? JSONObject() }
         let output = try catcher.output.map { t throws(StatesError) in try t.value(in: s) } ?? errorValue
@@ -192,9 +192,10 @@ extension ExecutionRun {
 
     // MARK: - the state types
 
-    func perform(_ state: State, input: JSONValue, entered: Date, attempt: Int, thread: inout ExecutionThread) async throws(StatesError) -> StateOutcome {
+    func perform(_ state: State, input: JSONValue, entered: Date, enteredEventId: Int, attempt: Int,
+                 thread: inout ExecutionThread) async throws(StatesError) -> StateOutcome {
         let context = self.context(stateName: state.name, enteredTime: entered, retryCount: attempt, mapItem: thread.mapItem)
-        var s = scope(state, input: input, context: context, thread: thread)
+        var s = scope(state, input: input, context: context, thread: thread, enteredEventId: enteredEventId)
         let isJSONPath = state.queryLanguage == .jsonPath
         let effective = isJSONPath ? try applyInputPath(state.inputPath, input, scope: s, name: "InputPath") : input
         s.input = effective
@@ -243,14 +244,14 @@ extension ExecutionRun {
                 let v = try t.value(in: s)
                 guard let n = v.intValue, v.isNumber, n >= 0 else {
                     throw StatesError(StatesError.Name.runtime,
-                        "An error occurred while executing the state '\(state.name)'. The value for the field 'Seconds' must be a non-negative integer, got \(v.serialized())")
+                        "\(s.errorPrefix) The value for the field 'Seconds' must be a non-negative integer, got \(v.serialized())")
                 }
                 try await sleep(seconds: Double(n))
             case .timestamp(let t):
                 let v = try t.value(in: s)
                 guard case .string(let text) = v, let date = Timestamp.parse(text) else {
                     throw StatesError(StatesError.Name.runtime,
-                        "An error occurred while executing the state '\(state.name)'. The value for the field 'Timestamp' must be a valid RFC3339 timestamp, got \(v.serialized())")
+                        "\(s.errorPrefix) The value for the field 'Timestamp' must be a valid RFC3339 timestamp, got \(v.serialized())")
                 }
                 try await sleep(seconds: date.timeIntervalSince(options.clock.now()))
             }
@@ -265,7 +266,7 @@ extension ExecutionRun {
                 guard let t, let v = try t.evaluate(in: s) else { return nil }
                 guard case .string(let str) = v else {
                     throw StatesError(StatesError.Name.runtime,
-                        "An error occurred while executing the state '\(state.name)'. The value for the field '\(field)' must be a string, got \(v.serialized())")
+                        "\(s.errorPrefix) The value for the field '\(field)' must be a string, got \(v.serialized())")
                 }
                 return str
             }
@@ -294,7 +295,7 @@ extension ExecutionRun {
         let v = try t.value(in: scope)
         guard let n = v.intValue, v.isNumber, n > 0 else {
             throw StatesError(StatesError.Name.runtime,
-                "An error occurred while executing the state '\(state.name)'. The value for the field '\(field)' must be a positive integer, got \(v.serialized())")
+                "\(scope.errorPrefix) The value for the field '\(field)' must be a positive integer, got \(v.serialized())")
         }
         return n
     }

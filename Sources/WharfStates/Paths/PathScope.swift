@@ -9,6 +9,16 @@ struct PathScope: Sendable {
     var random: any RandomSource
     var stateName: String
     var now: Date
+    /// The id of the state's StateEntered event (0 when no history is recorded), quoted in error causes.
+    var enteredEventId: Int = 0
+
+    /// How AWS begins the cause of an error raised while processing a state.
+    var errorPrefix: String {
+        enteredEventId > 0
+            ? "An error occurred while executing the state '\(stateName)' (entered at the event id #\(enteredEventId))."
+            : "An error occurred while executing the state '\(stateName)'."
+    }
+
     /// `$states.result` and `$states.errorOutput` for JSONata, when the state has them.
     var result: JSONValue? = nil
     var errorOutput: JSONValue? = nil
@@ -27,7 +37,7 @@ struct PathScope: Sendable {
             return try e.evaluate(input: input, bindings: bindings, environment: env)
         } catch {
             throw StatesError(StatesError.Name.queryEvaluationError,
-                "An error occurred while executing the state '\(stateName)'. The JSONata expression '\(e.source)' specified for the field '\(field)' threw an error: \(error.message)")
+                "\(errorPrefix) The JSONata expression '\(e.source)' specified for the field '\(field)' threw an error: \(error.message)")
         }
     }
 
@@ -47,15 +57,15 @@ struct PathScope: Sendable {
         switch path.root {
         case .variable(let name) where variables[name] == nil:
             throw StatesError(StatesError.Name.runtime,
-                "An error occurred while executing the state '\(stateName)'. Invalid path '\(path.text)' : The variable '\(name)' is not defined.")
+                "\(errorPrefix) Invalid path '\(path.text)' : The variable '\(name)' is not defined.")
         case .context:
             throw StatesError(StatesError.Name.runtime,
-                "An error occurred while executing the state '\(stateName)'. The JSONPath '\(path.text)' specified for the field '\(field)' could not be found in the context object '\(context.serialized())'")
+                "\(errorPrefix) The JSONPath '\(path.text)' specified for the field '\(field)' could not be found in the context object '\(context.serialized())'")
         default:
             let base: JSONValue
             if case .variable(let name) = path.root { base = variables[name] ?? .null } else { base = input }
             throw StatesError(StatesError.Name.runtime,
-                "An error occurred while executing the state '\(stateName)'. The JSONPath '\(path.text)' specified for the field '\(field)' could not be found in the input '\(base.serialized())'")
+                "\(errorPrefix) The JSONPath '\(path.text)' specified for the field '\(field)' could not be found in the input '\(base.serialized())'")
         }
     }
 }

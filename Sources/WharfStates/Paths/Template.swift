@@ -123,6 +123,6 @@ public indirect enum Template: Sendable {
         var field = ""
         if case .jsonata(_, let f) = self { field = f }
         throw StatesError(StatesError.Name.queryEvaluationError,
-            "An error occurred while executing the state '\(scope.stateName)'. The JSONata expression in the field '\(field)' returned nothing (undefined).")
+            "\(scope.errorPrefix) The JSONata expression in the field '\(field)' returned nothing (undefined).")
     }
 }
