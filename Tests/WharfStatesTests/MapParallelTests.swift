@@ -138,6 +138,17 @@ import Testing
         #expect(leak.cause?.contains("inner") == true)
     }
 
+    @Test func distributedMapIterationsCannotReadOuterVariables() async throws {
+        let r = try await runMachine(#"""
+        {"StartAt": "A", "States": {
+          "A": {"Type": "Pass", "Assign": {"outer": "o"}, "Next": "M"},
+          "M": {"Type": "Map", "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "I",
+              "States": {"I": {"Type": "Pass", "Parameters": {"seen.$": "$outer"}, "End": true}}}, "End": true}}}
+        """#, input: [1])
+        #expect(r.error == "States.Runtime")
+        #expect(r.cause?.contains("The variable 'outer' is not defined") == true)
+    }
+
     @Test func choiceRuleAssign() async throws {
         let r = try await runMachine(#"""
         {"StartAt": "C", "States": {

@@ -610,8 +610,12 @@ struct DefinitionParser {
             if case .string(let s) = l { label = s } else { add(Self.at(location, "Label"), "must be a string") }
         }
         guard let processor else { return nil }
+        var distributed = false
+        if case .object(let p)? = processorJSON, case .object(let cfg)? = p["ProcessorConfig"], cfg["Mode"] == "DISTRIBUTED" {
+            distributed = true
+        }
         return MapFields(itemsPath: itemsPath, items: items, itemSelector: selector, processor: processor, maxConcurrency: maxConcurrency,
                          toleratedFailureCount: count, toleratedFailurePercentage: percentage, label: label,
-                         itemReader: reader, itemBatcher: batcher)
+                         itemReader: reader, itemBatcher: batcher, distributed: distributed)
     }
 }

@@ -91,6 +91,8 @@ public struct MapFields: Sendable {
     public var label: String?
     public var itemReader: ItemReader?
     public var itemBatcher: ItemBatcher?
+    /// `ProcessorConfig.Mode` is DISTRIBUTED: iterations are child executions that cannot read the outer variables.
+    public var distributed: Bool = false
 }
 
 /// A distributed Map's ItemReader: a resource the executor reads (e.g. `arn:aws:states:::s3:getObject`)

@@ -120,11 +120,12 @@ extension ExecutionRun {
         if history.enabled { thread.lastEventId = startedId }
         let parent = thread
         let iterationInputs = inputs
+        let distributed = fields.distributed
         let processor = fields.processor
         let history = self.history
         let mapName = state.name
         let results = await runConcurrently(count: inputs.count, limit: maxConcurrency, stopOnFailure: !tolerant) { i in
-            var child = ExecutionThread(lastEventId: parent.lastEventId, variables: parent.variables, mapItem: nil)
+            var child = ExecutionThread(lastEventId: parent.lastEventId, variables: distributed ? Variables() : parent.variables, mapItem: nil)
             let started = history.record("MapIterationStarted", after: parent.lastEventId, ["name": .string(mapName), "index": .int(i)])
             if history.enabled { child.lastEventId = started }
             do throws(StatesError) {
