@@ -150,7 +150,7 @@ import Testing
     }
 
     @Test func errorsAreReported() {
-        for bad in ["1 +", "(1", "[1, 2", "{'a' 1}", "'unterminated", "$undefinedFn(1)", "'a' + 1", "1 < 'a'", "$error('custom')", "$match('a', /(/)", "$match('a', 'a')"] {
+        for bad in ["1 +", "(1", "[1, 2", "{'a' 1}", "'unterminated", "$undefinedFn(1)", "'a' + 1", "1 < 'a'", "$error('custom')", "$match('a', /(/)", "$match('a', 'a')", "$eval('1')"] {
             #expect(throws: JSONataError.self, "\(bad)") { try JSONataExpression(bad).evaluate(input: Self.doc) }
         }
     }

@@ -5,7 +5,7 @@ extension JSONataEvaluator {
         // string
         "string", "length", "substring", "substringBefore", "substringAfter", "uppercase", "lowercase", "trim",
         "pad", "contains", "split", "join", "replace", "base64encode", "base64decode", "encodeUrlComponent",
-        "decodeUrlComponent", "encodeUrl", "decodeUrl", "formatBase", "eval", "match",
+        "decodeUrlComponent", "encodeUrl", "decodeUrl", "formatBase", "match",
         // numeric
         "number", "abs", "floor", "ceil", "round", "power", "sqrt", "random", "formatNumber", "formatInteger", "parseInteger",
         // aggregation
@@ -191,11 +191,6 @@ extension JSONataEvaluator {
             let radix = JSONValue.clampedInt(try num(1) ?? 10)
             guard (2...36).contains(radix) else { throw fail("the radix must be between 2 and 36") }
             return s(String(JSONValue.clampedInt(x.rounded()), radix: radix))
-        case "eval":
-            guard let x = try str(0) else { return .undefined }
-            let e = try JSONataExpression(x)
-            let ctx: JSONValue = arg(1) ?? context.json ?? .null
-            return out(try e.evaluate(input: ctx, environment: environment))
         // MARK: numeric
         case "number":
             guard let v = arg(0) else { return .undefined }
