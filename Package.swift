@@ -75,9 +75,20 @@ let package = Package(
             ],
             exclude: ["Data", "Learn", "States"]
         ),
+        .executableTarget(
+            name: "WharfS3Bench",
+            dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client")],
+            path: "Benchmarks/WharfS3Bench"
+        ),
         .testTarget(
             name: "WharfObjectStoreTests",
-            dependencies: ["WharfObjectStore"]
+            dependencies: [
+                "WharfObjectStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "WharfPlatformTests",
@@ -88,6 +99,8 @@ let package = Package(
             dependencies: [
                 "WharfServer",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
     ]

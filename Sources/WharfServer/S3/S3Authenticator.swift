@@ -21,10 +21,6 @@ struct S3Authenticator: Sendable {
         if try await access.isOpen() {
             return Caller(principal: .anonymous, verification: nil)
         }
-        if SigV2PresignedURL.applies(to: request) {
-            let accessKeyId = try await SigV2PresignedURL.verify(request) { try await keys.secret(forAccessKeyId: $0)?.secret }
-            return try await authorize(request, accessKeyId: accessKeyId, verification: nil)
-        }
         let verification: SigV4Verification
         do {
             verification = try await verifier.verify(request.signable) { accessKeyId in
@@ -36,17 +32,13 @@ struct S3Authenticator: Sendable {
         return try await authorize(request, accessKeyId: verification.accessKeyId, verification: verification)
     }
 
-    private func authorize(_ request: S3Request, accessKeyId: String, verification: SigV4Verification?) async throws -> Caller {
+    private func authorize(_ request: S3Request, accessKeyId: String, verification: SigV4Verification) async throws -> Caller {
         guard let found = try await keys.secret(forAccessKeyId: accessKeyId) else {
             throw S3Error(.invalidAccessKeyId(accessKeyId))
         }
         let needed: Role = request.isRead ? .read : .write
         guard found.key.role.allows(needed) else {
             throw S3Error.accessDenied("key \(found.key.accessKeyId) has role '\(found.key.role.rawValue)'; \(request.operation) needs '\(needed.rawValue)'")
-        }
-        // A presigned URL with legacy signing carries no body promise; only GET/HEAD/DELETE are meaningful with it.
-        if verification == nil, !request.isRead, request.method != .delete {
-            throw S3Error.accessDenied("legacy (SigV2) presigned URLs are accepted for GET, HEAD and DELETE only; sign uploads with SigV4")
         }
         return Caller(principal: .key(found.key), verification: verification)
     }
