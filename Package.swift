@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "wharf", targets: ["wharf"]),
+        .library(name: "WharfStates", targets: ["WharfStates"]),
+        .library(name: "WharfObjectStore", targets: ["WharfObjectStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -66,6 +68,7 @@ let package = Package(
                 "WharfServer",
                 "WharfPlatform",
                 "WharfObjectStore",
+                "WharfStates",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "_NIOFileSystem", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
@@ -73,7 +76,16 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            exclude: ["Data", "Learn", "States"]
+            exclude: ["Data", "Learn"]
+        ),
+        .target(
+            name: "WharfStates",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .executableTarget(
+            name: "WharfStatesBench",
+            dependencies: ["WharfStates"],
+            path: "Benchmarks/WharfStatesBench"
         ),
         .executableTarget(
             name: "WharfS3Bench",
@@ -89,6 +101,10 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
+        ),
+        .testTarget(
+            name: "WharfStatesTests",
+            dependencies: ["WharfStates"]
         ),
         .testTarget(
             name: "WharfPlatformTests",

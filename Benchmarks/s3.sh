@@ -10,7 +10,7 @@ COUNT=${1:-5000}
 VENV=Benchmarks/.venv-bench
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
 "$VENV/bin/pip" install --quiet --disable-pip-version-check "moto[server]==5.2.1" "boto3==1.43.11"
-SCRATCH=${WHARF_BENCH_SCRATCH:-.build}
+SCRATCH=${WHARF_BUILD_PATH:-.build}
 swift build -c release --scratch-path "$SCRATCH" --product wharf --product WharfS3Bench >/dev/null
 BIN="$SCRATCH/release"
 WORK=$(mktemp -d /tmp/wharf-s3-bench.XXXXXX)
