@@ -2,7 +2,8 @@
 # WharfFrame benchmark against pandas, pyarrow and polars, side by side in one run on the same files.
 # Usage: Benchmarks/frame.sh        Env: FRAME_ROWS (1000000), FRAME_GROUP_ROWS (3000000), FRAME_WORK (data folder)
 # Each task runs in its own process (best of 3 timed runs; peak RSS of that process). Ratios: anchor time / Wharf time
-# (above 1 means Wharf is faster).
+# (above 1 means Wharf is faster), for wall time and for CPU time of all threads (the fairer figure when other work
+# shares the machine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=Benchmarks/.venv-bench
@@ -52,17 +53,19 @@ def read(path):
     return pl.read_csv(path)
 
 def best(fn):
-    t = float("inf")
+    t, c = float("inf"), float("inf")
     for _ in range(3):
-        s = time.perf_counter(); out = fn(); t = min(t, time.perf_counter() - s)
-    return t, out
+        s, sc = time.perf_counter(), time.process_time()
+        out = fn()
+        t, c = min(t, time.perf_counter() - s), min(c, time.process_time() - sc)
+    return t, c
 
 if task == "read":
     first = read(a)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     del first
-    t, f = best(lambda: read(a))
-    print(f"read\t{lib}\t{t}\t{rss}")
+    t, c = best(lambda: read(a))
+    print(f"read\t{lib}\t{t}\t{rss}\t{c}")
     sys.exit(0)
 df = read(a)
 if task.startswith("groupby"):
@@ -75,8 +78,8 @@ else:
     if lib == "pandas": fn = lambda: df.merge(small, on="ikey", how="inner")
     elif lib == "pyarrow": fn = lambda: df.join(small, "ikey", join_type="inner")
     else: fn = lambda: df.join(small, on="ikey", how="inner")
-t, _ = best(fn)
-print(f"{task}\t{lib}\t{t}\t{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}")
+t, c = best(fn)
+print(f"{task}\t{lib}\t{t}\t{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}\t{c}")
 PY
 
 # FRAME_BENCH_BIN runs an already built binary (e.g. from a development package) instead of building here.
@@ -92,7 +95,7 @@ run_task() {  # task, fileA, [fileB]
     for lib in pandas pyarrow polars; do
         "$PY" "$WORK/anchor.py" "$1" "$lib" "$2" ${3:-} >> "$WORK/results.tsv"
     done
-    "$BIN" "$1" "$2" ${3:-} | awk -F'\t' '{print $1 "\twharf\t" $2 "\t" $3}' >> "$WORK/results.tsv"
+    "$BIN" "$1" "$2" ${3:-} | awk -F'\t' '{print $1 "\twharf\t" $2 "\t" $3 "\t" $4}' >> "$WORK/results.tsv"
 }
 run_task read "$NUMERIC"
 run_task groupby-int "$TABLE"
@@ -100,19 +103,20 @@ run_task groupby-str "$TABLE"
 run_task join "$TABLE" "$SMALL"
 
 RAW_MIB=$(awk -v r="$ROWS" 'BEGIN{printf "%.0f", r*29*8/1048576}')
-"$PY" - "$WORK/results.tsv" "$RAW_MIB" "$(nproc)" <<'PY'
+"$PY" - "$WORK/results.tsv" "$RAW_MIB" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)" <<'PY'
 import sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
-raw, cores = float(sys.argv[2]), sys.argv[3]
+raw, cores, load = float(sys.argv[2]), sys.argv[3], sys.argv[4]
 by = {}
-for task, lib, t, rss in rows: by.setdefault(task, {})[lib] = (float(t), float(rss))
-print(f"\nWharfFrame vs anchors ({cores} cores; best of 3; ratio = anchor time / wharf time, >1 means wharf is faster)")
-print(f"{'task':<12} {'lib':<8} {'seconds':>9} {'ratio':>7} {'peak MiB':>9}")
+for task, lib, t, rss, cpu in rows: by.setdefault(task, {})[lib] = (float(t), float(rss), float(cpu))
+print(f"\nWharfFrame vs anchors ({cores} cores, load average {load} at the end; best of 3)")
+print("ratio = anchor / wharf (>1: wharf is faster); cpu = user+system time of all threads")
+print(f"{'task':<12} {'lib':<8} {'wall s':>8} {'ratio':>6} {'cpu s':>8} {'ratio':>6} {'peak MiB':>9}")
 for task, libs in by.items():
-    w = libs["wharf"][0]
+    w, _, wc = libs["wharf"]
     for lib in ["pandas", "pyarrow", "polars", "wharf"]:
         if lib in libs:
-            t, rss = libs[lib]
-            print(f"{task:<12} {lib:<8} {t:9.3f} {t / w:7.2f} {rss:9.0f}")
+            t, rss, c = libs[lib]
+            print(f"{task:<12} {lib:<8} {t:8.3f} {t / w:6.2f} {c:8.3f} {c / wc:6.2f} {rss:9.0f}")
 print(f"raw numeric size of the read: {raw:.0f} MiB; wharf peak / raw = {by['read']['wharf'][1] / raw:.2f} (target <= 1.5)")
 PY

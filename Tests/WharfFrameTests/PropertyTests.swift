@@ -87,8 +87,10 @@ enum RandomFrames {
         await propertyCheck(count: 40, input: Gen.int(in: 0...Int(Int32.max))) { seed in
             var rng = SeededGenerator(seed: UInt64(seed))
             let ln = Int.random(in: 0...60, using: &rng), rn = Int.random(in: 1...60, using: &rng)
-            let lk: [Int64?] = (0..<ln).map { _ in Int.random(in: 0..<10, using: &rng) == 0 ? nil : Int64.random(in: 0...15, using: &rng) }
-            let rk: [Int64?] = (0..<rn).map { _ in Int.random(in: 0..<10, using: &rng) == 0 ? nil : Int64.random(in: 0...15, using: &rng) }
+            // Odd seeds spread the keys far apart, so the hash table path runs instead of the dense array.
+            let scale: Int64 = seed % 2 == 1 ? 1_000_000_007_000 : 1
+            let lk: [Int64?] = (0..<ln).map { _ in Int.random(in: 0..<10, using: &rng) == 0 ? nil : Int64.random(in: 0...15, using: &rng) * scale }
+            let rk: [Int64?] = (0..<rn).map { _ in Int.random(in: 0..<10, using: &rng) == 0 ? nil : Int64.random(in: 0...15, using: &rng) * scale }
             let left = try DataFrame([Column("k", lk), Column("l", (0..<ln).map { Int64($0) })])
             let right = try DataFrame([Column("k", rk), Column("r", (0..<rn).map { Int64($0) })])
             for kind in [JoinKind.inner, .left, .right, .outer] {

@@ -11,8 +11,29 @@ struct KeyCoder {
     private(set) var count: Int32 = 0
 
     mutating func encode(_ column: Column) -> [Int32] {
+        if count == 0, column.count >= 4096, let codes = encodeDense(column) { return codes }
         if count == 0, column.count >= 1 << 20, let codes = encodeInParallel(column) { return codes }
         return encodeSerially(column)
+    }
+
+    /// Integer keys in a range at most a few times the row count go through a `DirectKeyTable`; the keys are then
+    /// entered in this coder's map in code order, so later `encode` calls agree with these codes.
+    private mutating func encodeDense(_ column: Column) -> [Int32]? {
+        let values: ArraySlice<Int64>
+        switch column.storage {
+        case .int64(let v), .timestamp(let v): values = v
+        default: return nil
+        }
+        var out = [Int32](repeating: -1, count: column.count)
+        let keys: [Int64]? = values.withUnsafeBufferPointer { p in
+            guard var table = DirectKeyTable(p, valid: column.validity, limit: Swift.max(4 * p.count, 1 << 16)) else { return nil }
+            out.withUnsafeMutableBufferPointer { o in table.encode(p, valid: column.validity, into: o) }
+            return table.keys
+        }
+        guard let keys else { return nil }
+        for k in keys { _ = ints.code(for: k) }
+        count = Int32(ints.count)
+        return out
     }
 
     /// Large integer or string key columns: each core encodes a part with its own map, then the parts' distinct
