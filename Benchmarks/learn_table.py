@@ -15,7 +15,11 @@ for r in rows:
 
 
 def fmt_time(s):
-    return f"{s * 1e6:.2f} us" if s < 1e-3 else f"{s:.3f} s"
+    if s < 1e-3:
+        return f"{s * 1e6:.2f} us"
+    if s < 1:
+        return f"{s * 1e3:.1f} ms"
+    return f"{s:.2f} s"
 
 
 print(f"| task | tool | time | AUC | peak MB | time ratio wharf/anchor | AUC diff | notes |")
@@ -25,7 +29,8 @@ for task in tasks:
     for r in [r for r in rows if r[0] == task]:
         ratio, diff = "", ""
         if r[1] != "wharf" and wharf:
-            ratio = f"{wharf[0][2] / r[2]:.2f}x"
+            value = wharf[0][2] / r[2]
+            ratio = f"{value:.2f}x" if value >= 0.01 else f"{value:.4f}x"
             if r[3] == r[3] and wharf[0][3] == wharf[0][3]:
                 diff = f"{wharf[0][3] - r[3]:+.4f}"
         auc = f"{r[3]:.4f}" if r[3] == r[3] else ""
