@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The final array of one column, which parser threads fill at disjoint row ranges through a raw pointer;
 /// the column then takes the array as it is (no copy).
 final class CSVColumnSink: @unchecked Sendable {
@@ -50,10 +46,7 @@ final class CSVColumnSink: @unchecked Sendable {
     /// Runs `body` with a slot for the array (valid only during the call).
     func withSlot<R>(_ body: (Slot) -> R) -> R {
         func with<T>(_ a: inout [T], _ kind: Slot.Kind) -> R {
-            a.withUnsafeMutableBufferPointer { p in
-                adviseHugePages(UnsafeMutableRawBufferPointer(p))
-                return body(Slot(kind: kind, pointer: UnsafeMutableRawPointer(p.baseAddress!)))
-            }
+            a.withUnsafeMutableBufferPointer { p in body(Slot(kind: kind, pointer: UnsafeMutableRawPointer(p.baseAddress!))) }
         }
         switch storage {
         case .int64(var a): storage = .int64([]); defer { storage = .int64(a) }; return with(&a, .int64)
@@ -64,17 +57,6 @@ final class CSVColumnSink: @unchecked Sendable {
         case .date(var a): storage = .date([]); defer { storage = .date(a) }; return with(&a, .date)
         case .timestamp(var a): storage = .timestamp([]); defer { storage = .timestamp(a) }; return with(&a, .timestamp)
         }
-    }
-
-    /// Large fresh buffers ask for transparent huge pages: one page fault per 2 MiB instead of per 4 KiB.
-    private func adviseHugePages(_ b: UnsafeMutableRawBufferPointer) {
-        #if os(Linux)
-        let huge = 2 << 20
-        guard type != .string, b.count >= 4 * huge, let base = b.baseAddress else { return }
-        let start = (Int(bitPattern: base) + huge - 1) / huge * huge
-        let end = (Int(bitPattern: base) + b.count) / huge * huge
-        if end > start { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, MADV_HUGEPAGE) }
-        #endif
     }
 
     /// Slots for every sink at once, each valid for the whole call (nested so no pointer escapes its array).

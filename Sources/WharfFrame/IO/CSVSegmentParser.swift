@@ -97,8 +97,9 @@ struct CSVSegmentParser {
         let p = base + start
         var used = 0
         if slot.kind == .double {
+            // The fast path never yields NaN (a finite mantissa times an exact power of ten).
             let (v, n) = NumberParsing.scanDouble(p, remaining)
-            guard let v, !v.isNaN else { return nil }
+            guard let v else { return nil }
             used = n
             guard let last = fieldEnd(p, used, remaining) else { return nil }
             slot.pointer.assumingMemoryBound(to: Double.self)[row] = v
