@@ -7,12 +7,21 @@ public final class Platform: Sendable {
     public let metadata: MetadataStore
     public let objects: any ObjectStore
     public let keys: KeyService
+    /// Experiments, runs and logged models.
+    public let tracking: TrackingService
+    /// Registered models, versions, aliases and stages.
+    public let registry: RegistryService
+    /// Run and model artifacts in the object store.
+    public let artifacts: ArtifactRepository
     public let logger: Logger
 
     public init(metadata: MetadataStore, objects: any ObjectStore, sealer: SecretSealer, logger: Logger = Logger(label: "wharf")) {
         self.metadata = metadata
         self.objects = objects
         self.keys = KeyService(store: metadata, sealer: sealer)
+        self.tracking = TrackingService(store: metadata)
+        self.registry = RegistryService(store: metadata)
+        self.artifacts = ArtifactRepository(objects: objects, registry: registry)
         self.logger = logger
     }
 

@@ -26,6 +26,9 @@ enum Migrations {
                 "CREATE UNIQUE INDEX api_keys_secret_digest ON api_keys (secret_digest)",
             ]
         },
+        Migration(version: 2, name: "experiment tracking and model registry") { _ in
+            TrackingSchema.statements
+        },
     ]
 
     static var latestVersion: Int { all.last?.version ?? 0 }

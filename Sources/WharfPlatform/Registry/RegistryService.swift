@@ -1,0 +1,408 @@
+import Foundation
+import SQLKit
+
+/// Registered models, their versions, aliases and stages over the metadata store.
+public final class RegistryService: Sendable {
+    let store: MetadataStore
+
+    public init(store: MetadataStore) {
+        self.store = store
+    }
+
+    // MARK: registered models
+
+    public func createRegisteredModel(name: String, description: String = "", tags: [Tag] = []) async throws -> RegisteredModel {
+        try Self.validate(name: name)
+        try TrackingService.validate(tags: tags, field: "tags")
+        let now = WallClock.millisecondsSinceEpoch()
+        try await store.transaction { db in
+            if try await db.raw("SELECT name FROM registered_models WHERE name = \(bind: name)").first() != nil {
+                throw WharfError(.conflict, "registered model '\(name)' already exists", field: "name")
+            }
+            try await db.raw("""
+                INSERT INTO registered_models (name, description, creation_time, last_updated_time)
+                VALUES (\(bind: name), \(bind: description), \(bind: now), \(bind: now))
+                """).run()
+            for t in tags {
+                try await db.raw("INSERT INTO registered_model_tags (name, key, value) VALUES (\(bind: name), \(bind: t.key), \(bind: t.value))").run()
+            }
+        }
+        return try await getRegisteredModel(name)
+    }
+
+    public func getRegisteredModel(_ name: String) async throws -> RegisteredModel {
+        try await store.withDatabase { db in
+            guard let row = try await db.raw("SELECT * FROM registered_models WHERE name = \(bind: name)").first() else {
+                throw WharfError(.notFound, "registered model '\(name)' does not exist", field: "name")
+            }
+            return try await Self.registeredModel(row, db: db)
+        }
+    }
+
+    /// Registered models by name, filtered with `name = '...'`, `name LIKE '...'` or `name ILIKE '...'`.
+    public func searchRegisteredModels(filter: String? = nil, maxResults: Int = 100, pageToken: String? = nil) async throws -> Page<RegisteredModel> {
+        let offset = try PageToken.decode(pageToken)
+        let limit = try TrackingService.limit(maxResults)
+        let parsed = try FieldFilter.parse(filter, columns: ["name": "name"])
+        let backend = store.backend
+        return try await store.withDatabase { db in
+            var query: SQLQueryString = "SELECT * FROM registered_models WHERE \(parsed.sql(backend: backend))"
+            query += " ORDER BY name LIMIT \(literal: limit + 1) OFFSET \(literal: offset)"
+            let rows = try await db.raw(query).all()
+            var items: [RegisteredModel] = []
+            for row in rows.prefix(limit) { items.append(try await Self.registeredModel(row, db: db)) }
+            return Page(items: items, nextPageToken: rows.count > limit ? PageToken.encode(offset + limit) : nil)
+        }
+    }
+
+    public func updateRegisteredModel(_ name: String, description: String) async throws -> RegisteredModel {
+        let now = WallClock.millisecondsSinceEpoch()
+        try await store.transaction { db in
+            try await Self.requireModel(name, db: db)
+            try await db.raw("UPDATE registered_models SET description = \(bind: description), last_updated_time = \(bind: now) WHERE name = \(bind: name)").run()
+        }
+        return try await getRegisteredModel(name)
+    }
+
+    /// Deletes a registered model and its versions; refused while any alias points into it.
+    public func deleteRegisteredModel(_ name: String) async throws {
+        try await store.transaction { db in
+            try await Self.requireModel(name, db: db)
+            if let row = try await db.raw("SELECT alias FROM registered_model_aliases WHERE name = \(bind: name)").first() {
+                let alias = try row.decode(column: "alias", as: String.self)
+                throw WharfError(.conflict, "registered model '\(name)' still has alias '\(alias)': remove its aliases first", field: "name")
+            }
+            try await db.raw("DELETE FROM model_version_tags WHERE name = \(bind: name)").run()
+            try await db.raw("DELETE FROM model_versions WHERE name = \(bind: name)").run()
+            try await db.raw("DELETE FROM registered_model_tags WHERE name = \(bind: name)").run()
+            try await db.raw("DELETE FROM registered_models WHERE name = \(bind: name)").run()
+        }
+    }
+
+    public func setRegisteredModelTag(_ name: String, tag: Tag) async throws {
+        try TrackingService.validate(tags: [tag], field: "key")
+        try await store.transaction { db in
+            try await Self.requireModel(name, db: db)
+            try await db.raw("""
+                INSERT INTO registered_model_tags (name, key, value) VALUES (\(bind: name), \(bind: tag.key), \(bind: tag.value))
+                ON CONFLICT (name, key) DO UPDATE SET value = excluded.value
+                """).run()
+        }
+    }
+
+    // MARK: versions
+
+    /// Registers a new version (numbered 1, 2, ...) from a source such as `runs:/ID/model` or `models:/m-ID`.
+    public func createModelVersion(
+        name: String, source: String, runId: String?, description: String = "", tags: [Tag] = [], modelId: String? = nil
+    ) async throws -> ModelVersion {
+        guard !source.isEmpty else { throw WharfError.invalid("source", "a model version needs a source") }
+        try TrackingService.validate(tags: tags, field: "tags")
+        let now = WallClock.millisecondsSinceEpoch()
+        let version: Int64 = try await store.transaction { db in
+            try await Self.requireModel(name, db: db)
+            let location = try await Self.storageLocation(source: source, runId: runId, modelId: modelId, db: db)
+            var resolvedModelId = modelId
+            if resolvedModelId == nil, source.hasPrefix("models:/m-") { resolvedModelId = String(source.dropFirst("models:/".count)) }
+            let next = try await db.raw("SELECT COALESCE(MAX(version), 0) + 1 AS n FROM model_versions WHERE name = \(bind: name)").first()?.decode(column: "n", as: Int64.self) ?? 1
+            try await db.raw("""
+                INSERT INTO model_versions (name, version, description, creation_time, last_updated_time, source, run_id, model_id, storage_location, status, current_stage)
+                VALUES (\(bind: name), \(bind: next), \(bind: description), \(bind: now), \(bind: now), \(bind: source), \(bind: runId.flatMap { $0.isEmpty ? nil : $0 }),
+                        \(bind: resolvedModelId), \(bind: location), 'READY', 'None')
+                """).run()
+            for t in tags {
+                try await db.raw("INSERT INTO model_version_tags (name, version, key, value) VALUES (\(bind: name), \(bind: next), \(bind: t.key), \(bind: t.value))").run()
+            }
+            try await db.raw("UPDATE registered_models SET last_updated_time = \(bind: now) WHERE name = \(bind: name)").run()
+            return next
+        }
+        return try await getModelVersion(name: name, version: String(version))
+    }
+
+    public func getModelVersion(name: String, version: String) async throws -> ModelVersion {
+        let number = try Self.versionNumber(version)
+        return try await store.withDatabase { db in
+            guard let row = try await db.raw("SELECT * FROM model_versions WHERE name = \(bind: name) AND version = \(bind: number)").first() else {
+                throw WharfError(.notFound, "model version '\(name)' version \(version) does not exist", field: "version")
+            }
+            return try await Self.modelVersion(row, db: db)
+        }
+    }
+
+    /// Versions matching a filter on `name`, `run_id`, `source` or `current_stage`, newest first.
+    public func searchModelVersions(filter: String? = nil, maxResults: Int = 1000, pageToken: String? = nil) async throws -> Page<ModelVersion> {
+        let offset = try PageToken.decode(pageToken)
+        let limit = try TrackingService.limit(maxResults)
+        let parsed = try FieldFilter.parse(filter, columns: ["name": "name", "run_id": "run_id", "source": "source", "current_stage": "current_stage", "source_path": "source"])
+        let backend = store.backend
+        return try await store.withDatabase { db in
+            var query: SQLQueryString = "SELECT * FROM model_versions WHERE \(parsed.sql(backend: backend))"
+            query += " ORDER BY name, version DESC LIMIT \(literal: limit + 1) OFFSET \(literal: offset)"
+            let rows = try await db.raw(query).all()
+            var items: [ModelVersion] = []
+            for row in rows.prefix(limit) { items.append(try await Self.modelVersion(row, db: db)) }
+            return Page(items: items, nextPageToken: rows.count > limit ? PageToken.encode(offset + limit) : nil)
+        }
+    }
+
+    public func updateModelVersion(name: String, version: String, description: String) async throws -> ModelVersion {
+        let number = try Self.versionNumber(version)
+        let now = WallClock.millisecondsSinceEpoch()
+        try await store.transaction { db in
+            try await Self.requireVersion(name, number, db: db)
+            try await db.raw("UPDATE model_versions SET description = \(bind: description), last_updated_time = \(bind: now) WHERE name = \(bind: name) AND version = \(bind: number)").run()
+        }
+        return try await getModelVersion(name: name, version: version)
+    }
+
+    /// Deletes a version; refused while an alias points at it, so its artifacts stay loadable.
+    public func deleteModelVersion(name: String, version: String) async throws {
+        let number = try Self.versionNumber(version)
+        try await store.transaction { db in
+            try await Self.requireVersion(name, number, db: db)
+            if let row = try await db.raw("SELECT alias FROM registered_model_aliases WHERE name = \(bind: name) AND version = \(bind: number)").first() {
+                let alias = try row.decode(column: "alias", as: String.self)
+                throw WharfError(.conflict, "version \(version) of '\(name)' is aliased as '\(alias)': move or remove the alias first", field: "version")
+            }
+            try await db.raw("DELETE FROM model_version_tags WHERE name = \(bind: name) AND version = \(bind: number)").run()
+            try await db.raw("DELETE FROM model_versions WHERE name = \(bind: name) AND version = \(bind: number)").run()
+        }
+    }
+
+    public func setModelVersionTag(name: String, version: String, tag: Tag) async throws {
+        let number = try Self.versionNumber(version)
+        try TrackingService.validate(tags: [tag], field: "key")
+        try await store.transaction { db in
+            try await Self.requireVersion(name, number, db: db)
+            try await db.raw("""
+                INSERT INTO model_version_tags (name, version, key, value) VALUES (\(bind: name), \(bind: number), \(bind: tag.key), \(bind: tag.value))
+                ON CONFLICT (name, version, key) DO UPDATE SET value = excluded.value
+                """).run()
+        }
+    }
+
+    /// Moves a version to a stage; with `archiveExisting`, other versions in that stage move to Archived in the same transaction.
+    public func transitionStage(name: String, version: String, stage: ModelStage, archiveExisting: Bool) async throws -> ModelVersion {
+        let number = try Self.versionNumber(version)
+        let now = WallClock.millisecondsSinceEpoch()
+        try await store.transaction { db in
+            try await Self.requireVersion(name, number, db: db)
+            if archiveExisting, stage == .staging || stage == .production {
+                try await db.raw("""
+                    UPDATE model_versions SET current_stage = 'Archived', last_updated_time = \(bind: now)
+                    WHERE name = \(bind: name) AND current_stage = \(bind: stage.rawValue) AND version <> \(bind: number)
+                    """).run()
+            }
+            try await db.raw("""
+                UPDATE model_versions SET current_stage = \(bind: stage.rawValue), last_updated_time = \(bind: now)
+                WHERE name = \(bind: name) AND version = \(bind: number)
+                """).run()
+        }
+        return try await getModelVersion(name: name, version: version)
+    }
+
+    /// The newest version in each requested stage (all stages when none are given).
+    public func latestVersions(name: String, stages: [String]) async throws -> [ModelVersion] {
+        let wanted = try stages.map { try ModelStage.parse($0, field: "stages").rawValue }
+        return try await store.withDatabase { db in
+            try await Self.requireModel(name, db: db)
+            return try await Self.latestVersions(name, stages: wanted, db: db)
+        }
+    }
+
+    /// Where a client downloads a version's artifacts from.
+    public func downloadURI(name: String, version: String) async throws -> String {
+        try await getModelVersion(name: name, version: version).storageLocation
+    }
+
+    /// A version's lineage: its run and the data sets that run logged.
+    public func lineage(name: String, version: String) async throws -> ModelLineage {
+        let mv = try await getModelVersion(name: name, version: version)
+        let runId = mv.runId.isEmpty ? nil : mv.runId
+        var datasets: [Dataset] = []
+        if let runId {
+            datasets = try await store.withDatabase { db in
+                try await db.raw("SELECT * FROM run_inputs WHERE run_id = \(bind: runId) ORDER BY name").all().map { row in
+                    Dataset(
+                        name: try row.decode(column: "name", as: String.self),
+                        digest: try row.decode(column: "digest", as: String.self),
+                        sourceType: try row.decode(column: "source_type", as: String.self),
+                        source: try row.decode(column: "source", as: String.self),
+                        schema: try row.decode(column: "dataset_schema", as: String?.self),
+                        profile: nil
+                    )
+                }
+            }
+        }
+        return ModelLineage(name: name, version: version, runId: runId, modelId: mv.modelId, source: mv.source, datasets: datasets)
+    }
+
+    // MARK: aliases
+
+    /// Points an alias at a version; an alias already elsewhere moves in one statement, so readers see old or new, never none.
+    public func setAlias(name: String, alias: String, version: String) async throws {
+        try Self.validate(alias: alias)
+        let number = try Self.versionNumber(version)
+        try await store.transaction { db in
+            try await Self.requireVersion(name, number, db: db)
+            try await db.raw("""
+                INSERT INTO registered_model_aliases (name, alias, version) VALUES (\(bind: name), \(bind: alias), \(bind: number))
+                ON CONFLICT (name, alias) DO UPDATE SET version = excluded.version
+                """).run()
+        }
+    }
+
+    public func deleteAlias(name: String, alias: String) async throws {
+        try await store.transaction { db in
+            try await Self.requireModel(name, db: db)
+            guard try await db.raw("SELECT alias FROM registered_model_aliases WHERE name = \(bind: name) AND alias = \(bind: alias)").first() != nil else {
+                throw WharfError(.notFound, "registered model '\(name)' has no alias '\(alias)'", field: "alias")
+            }
+            try await db.raw("DELETE FROM registered_model_aliases WHERE name = \(bind: name) AND alias = \(bind: alias)").run()
+        }
+    }
+
+    public func versionByAlias(name: String, alias: String) async throws -> ModelVersion {
+        let version: Int64 = try await store.withDatabase { db in
+            try await Self.requireModel(name, db: db)
+            guard let row = try await db.raw("SELECT version FROM registered_model_aliases WHERE name = \(bind: name) AND alias = \(bind: alias)").first() else {
+                throw WharfError(.notFound, "registered model '\(name)' has no alias '\(alias)'", field: "alias")
+            }
+            return try row.decode(column: "version", as: Int64.self)
+        }
+        return try await getModelVersion(name: name, version: String(version))
+    }
+
+    /// True when an artifact path lies inside the artifacts of a version some alias points at.
+    public func isProtected(artifactPath: String) async throws -> Bool {
+        try await store.withDatabase { db in
+            let rows = try await db.raw("""
+                SELECT v.storage_location FROM model_versions v
+                JOIN registered_model_aliases a ON a.name = v.name AND a.version = v.version
+                """).all()
+            for row in rows {
+                let location = try row.decode(column: "storage_location", as: String.self)
+                guard location.hasPrefix(TrackingService.artifactScheme) else { continue }
+                let root = location.dropFirst(TrackingService.artifactScheme.count).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+                let path = artifactPath.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+                if path == root || path.hasPrefix(root + "/") || root.hasPrefix(path + "/") || path.isEmpty { return true }
+            }
+            return false
+        }
+    }
+
+    // MARK: helpers
+
+    static func validate(name: String) throws {
+        guard !name.isEmpty, name.count <= 256 else { throw WharfError.invalid("name", "a registered model needs a name of 1 to 256 characters") }
+        guard !name.contains("/"), !name.contains(":") else { throw WharfError.invalid("name", "registered model name '\(name)' must not contain '/' or ':'") }
+    }
+
+    static func validate(alias: String) throws {
+        guard !alias.isEmpty, alias.count <= 255 else { throw WharfError.invalid("alias", "an alias needs 1 to 255 characters") }
+        guard alias.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else {
+            throw WharfError.invalid("alias", "alias '\(alias)' may hold only letters, digits, '_' and '-'")
+        }
+        guard !(alias.lowercased() == "latest"), !(alias.lowercased().hasPrefix("v") && Int(alias.dropFirst()) != nil) else {
+            throw WharfError.invalid("alias", "alias '\(alias)' is reserved")
+        }
+    }
+
+    static func versionNumber(_ version: String) throws -> Int64 {
+        guard let number = Int64(version), number > 0 else {
+            throw WharfError.invalid("version", "version must be a positive integer; got '\(version)'")
+        }
+        return number
+    }
+
+    static func requireModel(_ name: String, db: any SQLDatabase) async throws {
+        guard try await db.raw("SELECT name FROM registered_models WHERE name = \(bind: name)").first() != nil else {
+            throw WharfError(.notFound, "registered model '\(name)' does not exist", field: "name")
+        }
+    }
+
+    static func requireVersion(_ name: String, _ version: Int64, db: any SQLDatabase) async throws {
+        try await requireModel(name, db: db)
+        guard try await db.raw("SELECT version FROM model_versions WHERE name = \(bind: name) AND version = \(bind: version)").first() != nil else {
+            throw WharfError(.notFound, "model version '\(name)' version \(version) does not exist", field: "version")
+        }
+    }
+
+    /// Resolves `runs:/ID/path` and `models:/m-ID` to the artifact location they name.
+    static func storageLocation(source: String, runId: String?, modelId: String?, db: any SQLDatabase) async throws -> String {
+        if source.hasPrefix("runs:/") {
+            let rest = source.dropFirst("runs:/".count)
+            let parts = rest.split(separator: "/", maxSplits: 1)
+            guard let id = parts.first else { throw WharfError.invalid("source", "source '\(source)' names no run") }
+            guard let row = try await db.raw("SELECT artifact_uri FROM runs WHERE run_id = \(bind: String(id))").first() else {
+                throw WharfError(.notFound, "run '\(id)' named by source '\(source)' does not exist", field: "source")
+            }
+            let root = try row.decode(column: "artifact_uri", as: String.self)
+            return parts.count > 1 ? "\(root)/\(parts[1])" : root
+        }
+        if source.hasPrefix("models:/m-") || modelId != nil {
+            let id = modelId ?? String(source.dropFirst("models:/".count))
+            guard let row = try await db.raw("SELECT artifact_location FROM logged_models WHERE model_id = \(bind: id)").first() else {
+                throw WharfError(.notFound, "logged model '\(id)' named by source '\(source)' does not exist", field: "source")
+            }
+            return try row.decode(column: "artifact_location", as: String.self)
+        }
+        return source
+    }
+
+    static func latestVersions(_ name: String, stages: [String], db: any SQLDatabase) async throws -> [ModelVersion] {
+        var query: SQLQueryString = """
+            SELECT v.* FROM model_versions v WHERE v.name = \(bind: name) AND v.version = (
+                SELECT MAX(w.version) FROM model_versions w WHERE w.name = v.name AND w.current_stage = v.current_stage)
+            """
+        if !stages.isEmpty {
+            let binds: [any Encodable & Sendable] = stages
+            query += " AND v.current_stage IN (\(binds: binds))"
+        }
+        query += " ORDER BY v.version"
+        var versions: [ModelVersion] = []
+        for row in try await db.raw(query).all() { versions.append(try await modelVersion(row, db: db)) }
+        return versions
+    }
+
+    static func registeredModel(_ row: any SQLRow, db: any SQLDatabase) async throws -> RegisteredModel {
+        let name = try row.decode(column: "name", as: String.self)
+        let tags = try await db.raw("SELECT key, value FROM registered_model_tags WHERE name = \(bind: name) ORDER BY key").all().map(TrackingService.tag)
+        let aliases = try await db.raw("SELECT alias, version FROM registered_model_aliases WHERE name = \(bind: name) ORDER BY alias").all().map { r in
+            RegisteredModelAlias(alias: try r.decode(column: "alias", as: String.self), version: String(try r.decode(column: "version", as: Int64.self)))
+        }
+        return RegisteredModel(
+            name: name,
+            creationTimestamp: try row.decode(column: "creation_time", as: Int64.self),
+            lastUpdatedTimestamp: try row.decode(column: "last_updated_time", as: Int64.self),
+            description: try row.decode(column: "description", as: String.self),
+            latestVersions: try await latestVersions(name, stages: [], db: db),
+            tags: tags,
+            aliases: aliases
+        )
+    }
+
+    static func modelVersion(_ row: any SQLRow, db: any SQLDatabase) async throws -> ModelVersion {
+        let name = try row.decode(column: "name", as: String.self)
+        let version = try row.decode(column: "version", as: Int64.self)
+        let tags = try await db.raw("SELECT key, value FROM model_version_tags WHERE name = \(bind: name) AND version = \(bind: version) ORDER BY key").all().map(TrackingService.tag)
+        let aliases = try await db.raw("SELECT alias FROM registered_model_aliases WHERE name = \(bind: name) AND version = \(bind: version) ORDER BY alias").all()
+            .map { try $0.decode(column: "alias", as: String.self) }
+        return ModelVersion(
+            name: name,
+            version: String(version),
+            creationTimestamp: try row.decode(column: "creation_time", as: Int64.self),
+            lastUpdatedTimestamp: try row.decode(column: "last_updated_time", as: Int64.self),
+            currentStage: try row.decode(column: "current_stage", as: String.self),
+            description: try row.decode(column: "description", as: String.self),
+            source: try row.decode(column: "source", as: String.self),
+            runId: try row.decode(column: "run_id", as: String?.self) ?? "",
+            status: try row.decode(column: "status", as: String.self),
+            tags: tags,
+            runLink: "",
+            aliases: aliases,
+            modelId: try row.decode(column: "model_id", as: String?.self),
+            storageLocation: try row.decode(column: "storage_location", as: String.self)
+        )
+    }
+}

@@ -1,0 +1,433 @@
+import SQLKit
+
+/// MLflow's search grammar (`metrics.auc > 0.8 and params.depth = '6'`), parsed into comparisons
+/// that become SQL with binds; rows are never filtered in memory.
+public struct RunFilter: Sendable, Equatable {
+    /// Which table a compared key lives in.
+    public enum Entity: String, Sendable {
+        case metric, param, tag, attribute, dataset
+    }
+
+    /// A comparison operator of the grammar.
+    public enum Operator: String, Sendable {
+        case equal = "="
+        case notEqual = "!="
+        case less = "<"
+        case lessOrEqual = "<="
+        case greater = ">"
+        case greaterOrEqual = ">="
+        case like = "LIKE"
+        case ilike = "ILIKE"
+        case `in` = "IN"
+        case notIn = "NOT IN"
+    }
+
+    /// A literal on the right-hand side.
+    public enum Value: Sendable, Equatable {
+        case number(Double)
+        case string(String)
+        case list([String])
+    }
+
+    /// `entity.key op value`.
+    public struct Comparison: Sendable, Equatable {
+        public var entity: Entity
+        public var key: String
+        public var op: Operator
+        public var value: Value
+    }
+
+    public var comparisons: [Comparison]
+
+    static let numericAttributes: Set<String> = ["start_time", "end_time", "created", "creation_time"]
+    static let stringAttributes: Set<String> = ["status", "run_name", "run_id", "artifact_uri", "user_id", "lifecycle_stage"]
+
+    /// Parses a filter; an error names the character position where the text stopped making sense.
+    public static func parse(_ text: String, field: String = "filter") throws -> RunFilter {
+        var lexer = FilterLexer(text: text, field: field)
+        var comparisons: [Comparison] = []
+        if try lexer.peek() == nil { return RunFilter(comparisons: []) }
+        while true {
+            comparisons.append(try parseComparison(&lexer))
+            guard let next = try lexer.next() else { break }
+            guard case .word(let word) = next.token, word.uppercased() == "AND" else {
+                throw lexer.error(at: next.position, "expected AND between comparisons (OR is not supported)")
+            }
+        }
+        return RunFilter(comparisons: comparisons)
+    }
+
+    /// Parses `entity.key`: the left-hand side of a comparison or an order_by clause.
+    static func parseIdentifier(_ lexer: inout FilterLexer) throws -> (Entity, String, Int) {
+        guard let first = try lexer.next() else { throw lexer.error(at: lexer.offset, "expected an identifier such as metrics.auc") }
+        guard case .word(let word) = first.token else {
+            throw lexer.error(at: first.position, "expected an identifier such as metrics.auc")
+        }
+        var entityName = word
+        var key: String?
+        if let dot = word.firstIndex(of: ".") {
+            entityName = String(word[..<dot])
+            let rest = String(word[word.index(after: dot)...])
+            if !rest.isEmpty { key = rest }
+        }
+        let entity: Entity
+        switch entityName.lowercased() {
+        case "metric", "metrics": entity = .metric
+        case "param", "params", "parameter", "parameters": entity = .param
+        case "tag", "tags": entity = .tag
+        case "attribute", "attributes", "attr", "run": entity = .attribute
+        case "dataset", "datasets": entity = .dataset
+        default:
+            if !word.contains("."), stringAttributes.contains(word) || numericAttributes.contains(word) {
+                return (.attribute, word, first.position)
+            }
+            throw lexer.error(at: first.position, "unknown entity '\(entityName)': use metrics., params., tags., attributes. or datasets.")
+        }
+        if key == nil {
+            // `metrics."my key"` or metrics.`my key`: the dot ended the word and a quoted name follows.
+            guard word.hasSuffix("."), let quoted = try lexer.next(), case .quotedName(let name) = quoted.token else {
+                throw lexer.error(at: first.position, "expected a key after '\(entityName).'")
+            }
+            key = name
+        }
+        guard let key, !key.isEmpty else { throw lexer.error(at: first.position, "empty key") }
+        if entity == .attribute {
+            let attribute = key == "created" || key == "creation_time" ? "start_time" : key
+            guard stringAttributes.contains(attribute) || numericAttributes.contains(attribute) else {
+                throw lexer.error(at: first.position, "unknown attribute '\(key)': use one of status, run_name, run_id, user_id, artifact_uri, start_time, end_time")
+            }
+            return (.attribute, attribute, first.position)
+        }
+        if entity == .dataset, !["name", "digest", "context"].contains(key) {
+            throw lexer.error(at: first.position, "unknown dataset field '\(key)': use name, digest or context")
+        }
+        return (entity, key, first.position)
+    }
+
+    static func parseComparison(_ lexer: inout FilterLexer) throws -> Comparison {
+        let (entity, key, _) = try parseIdentifier(&lexer)
+        guard let opToken = try lexer.next() else { throw lexer.error(at: lexer.offset, "expected a comparison operator after '\(key)'") }
+        var op: Operator
+        switch opToken.token {
+        case .symbol(let symbol):
+            guard let parsed = Operator(rawValue: symbol == "<>" ? "!=" : symbol) else {
+                throw lexer.error(at: opToken.position, "unknown operator '\(symbol)'")
+            }
+            op = parsed
+        case .word(let word):
+            switch word.uppercased() {
+            case "LIKE": op = .like
+            case "ILIKE": op = .ilike
+            case "IN": op = .in
+            case "NOT":
+                guard let inToken = try lexer.next(), case .word(let w) = inToken.token, w.uppercased() == "IN" else {
+                    throw lexer.error(at: opToken.position, "expected IN after NOT")
+                }
+                op = .notIn
+            default: throw lexer.error(at: opToken.position, "expected a comparison operator, found '\(word)'")
+            }
+        default:
+            throw lexer.error(at: opToken.position, "expected a comparison operator")
+        }
+        let numeric = entity == .metric || (entity == .attribute && numericAttributes.contains(key))
+        let valuePosition = lexer.offset
+        let value: Value
+        if op == .in || op == .notIn {
+            guard !numeric else { throw lexer.error(at: opToken.position, "IN applies to strings, not to '\(key)'") }
+            value = .list(try parseList(&lexer))
+        } else {
+            guard let token = try lexer.next() else { throw lexer.error(at: valuePosition, "expected a value after '\(op.rawValue)'") }
+            switch token.token {
+            case .string(let s):
+                guard !numeric else {
+                    throw lexer.error(at: token.position, "'\(key)' is numeric: compare it with a number, not a string")
+                }
+                value = .string(s)
+            case .word(let w):
+                guard numeric, let number = Double(w) else {
+                    throw lexer.error(at: token.position, numeric ? "expected a number, found '\(w)'" : "expected a quoted string, found '\(w)'")
+                }
+                value = .number(number)
+            default:
+                throw lexer.error(at: token.position, "expected a value")
+            }
+        }
+        if numeric {
+            guard [.equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual].contains(op) else {
+                throw lexer.error(at: opToken.position, "operator \(op.rawValue) does not apply to numeric '\(key)'")
+            }
+        } else if [.less, .lessOrEqual, .greater, .greaterOrEqual].contains(op) {
+            throw lexer.error(at: opToken.position, "operator \(op.rawValue) does not apply to string '\(key)': use =, !=, LIKE, ILIKE, IN")
+        }
+        return Comparison(entity: entity, key: key, op: op, value: value)
+    }
+
+    static func parseList(_ lexer: inout FilterLexer) throws -> [String] {
+        guard let open = try lexer.next(), case .symbol("(") = open.token else {
+            throw lexer.error(at: lexer.offset, "expected '(' to start a list")
+        }
+        var items: [String] = []
+        while true {
+            guard let item = try lexer.next(), case .string(let s) = item.token else {
+                throw lexer.error(at: lexer.offset, "expected a quoted string in the list")
+            }
+            items.append(s)
+            guard let separator = try lexer.next() else { throw lexer.error(at: lexer.offset, "unclosed list: expected ')'") }
+            if case .symbol(")") = separator.token { return items }
+            guard case .symbol(",") = separator.token else { throw lexer.error(at: separator.position, "expected ',' or ')' in the list") }
+        }
+    }
+}
+
+extension RunFilter {
+    /// Experiment search supports `name = '...'` and `name LIKE '...'` (what the clients send).
+    static func experimentName(_ filter: String) throws -> (pattern: String, like: Bool) {
+        var lexer = FilterLexer(text: filter, field: "filter")
+        guard let name = try lexer.next(), case .word(let word) = name.token, ["name", "attribute.name", "attributes.name"].contains(word.lowercased()) else {
+            throw lexer.error(at: 0, "experiment search supports only name = '...' or name LIKE '...'")
+        }
+        guard let op = try lexer.next() else { throw lexer.error(at: lexer.offset, "expected = or LIKE") }
+        let like: Bool
+        switch op.token {
+        case .symbol("="): like = false
+        case .word(let w) where w.uppercased() == "LIKE": like = true
+        default: throw lexer.error(at: op.position, "expected = or LIKE")
+        }
+        guard let value = try lexer.next(), case .string(let text) = value.token else {
+            throw lexer.error(at: lexer.offset, "expected a quoted name")
+        }
+        if let extra = try lexer.next() { throw lexer.error(at: extra.position, "unexpected text after the name") }
+        return (text, like)
+    }
+}
+
+/// The small grammar of registry searches: `name = 'x'`, `name LIKE 'x%'`, `run_id = '...'`, joined by AND.
+struct FieldFilter {
+    var comparisons: [(column: String, op: RunFilter.Operator, value: String)] = []
+
+    static func parse(_ text: String?, columns: [String: String]) throws -> FieldFilter {
+        var filter = FieldFilter()
+        guard let text, !text.trimmingCharacters(in: .whitespaces).isEmpty else { return filter }
+        var lexer = FilterLexer(text: text, field: "filter")
+        while true {
+            guard let name = try lexer.next(), case .word(let word) = name.token else { throw lexer.error(at: lexer.offset, "expected a field name") }
+            let key = word.split(separator: ".").last.map(String.init) ?? word
+            guard let column = columns[key] else {
+                throw lexer.error(at: name.position, "unknown field '\(word)': use \(columns.keys.sorted().joined(separator: ", "))")
+            }
+            guard let opToken = try lexer.next() else { throw lexer.error(at: lexer.offset, "expected =, !=, LIKE or ILIKE") }
+            let op: RunFilter.Operator
+            switch opToken.token {
+            case .symbol("="): op = .equal
+            case .symbol("!="), .symbol("<>"): op = .notEqual
+            case .word(let w) where w.uppercased() == "LIKE": op = .like
+            case .word(let w) where w.uppercased() == "ILIKE": op = .ilike
+            default: throw lexer.error(at: opToken.position, "expected =, !=, LIKE or ILIKE")
+            }
+            guard let value = try lexer.next(), case .string(let literal) = value.token else {
+                throw lexer.error(at: lexer.offset, "expected a quoted string")
+            }
+            filter.comparisons.append((column, op, literal))
+            guard let next = try lexer.next() else { return filter }
+            guard case .word(let and) = next.token, and.uppercased() == "AND" else { throw lexer.error(at: next.position, "expected AND") }
+        }
+    }
+
+    func sql(backend: MetadataStore.Backend) -> SQLQueryString {
+        let parts = comparisons.map { RunFilter.stringComparison($0.column, $0.op, .string($0.value), backend: backend) }
+        return parts.isEmpty ? "1 = 1" : parts.joined(separator: " AND ")
+    }
+}
+
+/// Splits filter text into words, quoted strings, quoted names and symbols, remembering positions.
+struct FilterLexer {
+    enum Token: Equatable {
+        case word(String)
+        case string(String)
+        case quotedName(String)
+        case symbol(String)
+    }
+
+    let characters: [Character]
+    let field: String
+    var offset = 0
+    private var lookahead: (token: Token, position: Int)?? = .none
+
+    init(text: String, field: String) {
+        self.characters = Array(text)
+        self.field = field
+    }
+
+    func error(at position: Int, _ message: String) -> WharfError {
+        WharfError.invalid(field, "malformed \(field) at position \(position): \(message)")
+    }
+
+    mutating func peek() throws -> (token: Token, position: Int)? {
+        if case .some(let cached) = lookahead { return cached }
+        let token = try scan()
+        lookahead = .some(token)
+        return token
+    }
+
+    mutating func next() throws -> (token: Token, position: Int)? {
+        if case .some(let cached) = lookahead {
+            lookahead = .none
+            return cached
+        }
+        return try scan()
+    }
+
+    private mutating func scan() throws -> (token: Token, position: Int)? {
+        while offset < characters.count, characters[offset].isWhitespace { offset += 1 }
+        guard offset < characters.count else { return nil }
+        let start = offset
+        let c = characters[offset]
+        if c == "'" || c == "\"" || c == "`" {
+            offset += 1
+            var text = ""
+            while true {
+                guard offset < characters.count else { throw error(at: start, "unterminated quote \(c)") }
+                let d = characters[offset]
+                offset += 1
+                if d == c {
+                    // A doubled quote inside a quoted string is one quote character, as in SQL.
+                    if offset < characters.count, characters[offset] == c { text.append(c); offset += 1; continue }
+                    break
+                }
+                if d == "\\", offset < characters.count { text.append(characters[offset]); offset += 1; continue }
+                text.append(d)
+            }
+            // After `entity.` a quote names a key; elsewhere ' and " quote values, backticks always name keys.
+            if c == "`" { return (.quotedName(text), start) }
+            if start > 0, characters[start - 1] == "." { return (.quotedName(text), start) }
+            return (.string(text), start)
+        }
+        if "()," .contains(c) {
+            offset += 1
+            return (.symbol(String(c)), start)
+        }
+        if "=!<>".contains(c) {
+            offset += 1
+            if offset < characters.count, characters[offset] == "=" || (c == "<" && characters[offset] == ">") {
+                offset += 1
+            }
+            let symbol = String(characters[start..<offset])
+            guard symbol != "!" else { throw error(at: start, "'!' must be followed by '='") }
+            return (.symbol(symbol), start)
+        }
+        while offset < characters.count {
+            let d = characters[offset]
+            if d.isWhitespace || "()=!<>,'\"`".contains(d) { break }
+            offset += 1
+        }
+        guard offset > start else { throw error(at: start, "unexpected character '\(c)'") }
+        return (.word(String(characters[start..<offset])), start)
+    }
+}
+
+/// One `order_by` clause: a key and a direction.
+public struct RunOrder: Sendable, Equatable {
+    public var entity: RunFilter.Entity
+    public var key: String
+    public var ascending: Bool
+
+    public static func parse(_ text: String, field: String = "order_by") throws -> RunOrder {
+        var lexer = FilterLexer(text: text, field: field)
+        let (entity, key, _) = try RunFilter.parseIdentifier(&lexer)
+        guard entity != .dataset else { throw lexer.error(at: 0, "cannot order by dataset fields") }
+        var ascending = true
+        if let direction = try lexer.next() {
+            guard case .word(let word) = direction.token, ["ASC", "DESC"].contains(word.uppercased()) else {
+                throw lexer.error(at: direction.position, "expected ASC or DESC")
+            }
+            ascending = word.uppercased() == "ASC"
+            if let extra = try lexer.next() { throw lexer.error(at: extra.position, "unexpected text after the direction") }
+        }
+        return RunOrder(entity: entity, key: key, ascending: ascending)
+    }
+}
+
+extension RunFilter {
+    /// The SQL condition for the runs table aliased `r`, with every value bound.
+    func sql(backend: MetadataStore.Backend) -> SQLQueryString {
+        var parts: [SQLQueryString] = []
+        for c in comparisons {
+            parts.append(Self.condition(c, backend: backend))
+        }
+        return parts.isEmpty ? "1 = 1" : parts.joined(separator: " AND ")
+    }
+
+    static func condition(_ c: Comparison, backend: MetadataStore.Backend) -> SQLQueryString {
+        switch c.entity {
+        case .metric:
+            guard case .number(let number) = c.value else { return "1 = 0" }
+            return "EXISTS (SELECT 1 FROM run_latest_metrics m WHERE m.run_id = r.run_id AND m.key = \(bind: c.key) AND m.is_nan = 0 AND m.value \(unsafeRaw: sqlOperator(c.op)) \(bind: number))"
+        case .param:
+            return "EXISTS (SELECT 1 FROM run_params p WHERE p.run_id = r.run_id AND p.key = \(bind: c.key) AND \(stringComparison("p.value", c.op, c.value, backend: backend)))"
+        case .tag:
+            return "EXISTS (SELECT 1 FROM run_tags t WHERE t.run_id = r.run_id AND t.key = \(bind: c.key) AND \(stringComparison("t.value", c.op, c.value, backend: backend)))"
+        case .dataset:
+            let column = c.key == "context" ? "d.context" : "d.\(c.key)"
+            return "EXISTS (SELECT 1 FROM run_inputs d WHERE d.run_id = r.run_id AND \(stringComparison(column, c.op, c.value, backend: backend)))"
+        case .attribute:
+            if case .number(let number) = c.value {
+                return "r.\(unsafeRaw: c.key) \(unsafeRaw: sqlOperator(c.op)) \(bind: Int64(number))"
+            }
+            var value = c.value
+            if c.key == "status", case .string(let s) = value { value = .string(s.uppercased()) }
+            return stringComparison("r.\(c.key)", c.op, value, backend: backend)
+        }
+    }
+
+    static func sqlOperator(_ op: Operator) -> String {
+        op == .notEqual ? "<>" : op.rawValue
+    }
+
+    /// LIKE is case-sensitive, as in MLflow: SQLite's LIKE is not, so there it becomes GLOB.
+    static func stringComparison(_ column: String, _ op: Operator, _ value: Value, backend: MetadataStore.Backend) -> SQLQueryString {
+        switch (op, value) {
+        case (.in, .list(let items)), (.notIn, .list(let items)):
+            let binds: [any Encodable & Sendable] = items
+            return "\(unsafeRaw: column) \(unsafeRaw: op == .in ? "IN" : "NOT IN") (\(binds: binds))"
+        case (.like, .string(let pattern)):
+            if backend == .sqlite { return "\(unsafeRaw: column) GLOB \(bind: globPattern(pattern))" }
+            return "\(unsafeRaw: column) LIKE \(bind: pattern)"
+        case (.ilike, .string(let pattern)):
+            return "LOWER(\(unsafeRaw: column)) LIKE LOWER(\(bind: pattern))"
+        case (_, .string(let s)):
+            return "\(unsafeRaw: column) \(unsafeRaw: sqlOperator(op)) \(bind: s)"
+        default:
+            return "1 = 0"
+        }
+    }
+
+    /// Translates a LIKE pattern (`%`, `_`) into a GLOB pattern, quoting GLOB's own wildcards.
+    static func globPattern(_ like: String) -> String {
+        var out = ""
+        for c in like {
+            switch c {
+            case "%": out += "*"
+            case "_": out += "?"
+            case "*": out += "[*]"
+            case "?": out += "[?]"
+            case "[": out += "[[]"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+}
+
+extension RunOrder {
+    /// The sort expression over `r`; missing values sort last in either direction.
+    func sql() -> SQLQueryString {
+        let expression: SQLQueryString
+        switch entity {
+        case .metric: expression = "(SELECT m.value FROM run_latest_metrics m WHERE m.run_id = r.run_id AND m.key = \(bind: key))"
+        case .param: expression = "(SELECT p.value FROM run_params p WHERE p.run_id = r.run_id AND p.key = \(bind: key))"
+        case .tag: expression = "(SELECT t.value FROM run_tags t WHERE t.run_id = r.run_id AND t.key = \(bind: key))"
+        case .attribute, .dataset: expression = "r.\(unsafeRaw: key)"
+        }
+        return "(CASE WHEN \(expression) IS NULL THEN 1 ELSE 0 END), \(expression) \(unsafeRaw: ascending ? "ASC" : "DESC")"
+    }
+}

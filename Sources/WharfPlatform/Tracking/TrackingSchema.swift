@@ -1,0 +1,185 @@
+/// The tables of experiment tracking, logged models and the model registry (metadata schema step 2).
+enum TrackingSchema {
+    static let statements: [String] = [
+        """
+        CREATE TABLE experiments (
+            experiment_id TEXT PRIMARY KEY,
+            seq BIGINT NOT NULL,
+            name TEXT NOT NULL,
+            artifact_location TEXT NOT NULL,
+            lifecycle_stage TEXT NOT NULL,
+            creation_time BIGINT NOT NULL,
+            last_update_time BIGINT NOT NULL
+        )
+        """,
+        "CREATE UNIQUE INDEX experiments_name ON experiments (name)",
+        "CREATE UNIQUE INDEX experiments_seq ON experiments (seq)",
+        """
+        CREATE TABLE experiment_tags (
+            experiment_id TEXT NOT NULL REFERENCES experiments (experiment_id),
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (experiment_id, key)
+        )
+        """,
+        """
+        INSERT INTO experiments (experiment_id, seq, name, artifact_location, lifecycle_stage, creation_time, last_update_time)
+        VALUES ('0', 0, 'Default', 'mlflow-artifacts:/0', 'active', 0, 0)
+        """,
+        """
+        CREATE TABLE runs (
+            run_id TEXT PRIMARY KEY,
+            experiment_id TEXT NOT NULL REFERENCES experiments (experiment_id),
+            run_name TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            start_time BIGINT,
+            end_time BIGINT,
+            lifecycle_stage TEXT NOT NULL,
+            artifact_uri TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX runs_experiment ON runs (experiment_id, start_time)",
+        """
+        CREATE TABLE run_params (
+            run_id TEXT NOT NULL REFERENCES runs (run_id),
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (run_id, key)
+        )
+        """,
+        "CREATE INDEX run_params_key_value ON run_params (key, value)",
+        """
+        CREATE TABLE run_tags (
+            run_id TEXT NOT NULL REFERENCES runs (run_id),
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (run_id, key)
+        )
+        """,
+        "CREATE INDEX run_tags_key_value ON run_tags (key, value)",
+        """
+        CREATE TABLE run_metrics (
+            run_id TEXT NOT NULL REFERENCES runs (run_id),
+            key TEXT NOT NULL,
+            value DOUBLE PRECISION NOT NULL,
+            is_nan BIGINT NOT NULL,
+            timestamp BIGINT NOT NULL,
+            step BIGINT NOT NULL
+        )
+        """,
+        "CREATE INDEX run_metrics_history ON run_metrics (run_id, key, step, timestamp)",
+        """
+        CREATE TABLE run_latest_metrics (
+            run_id TEXT NOT NULL REFERENCES runs (run_id),
+            key TEXT NOT NULL,
+            value DOUBLE PRECISION NOT NULL,
+            is_nan BIGINT NOT NULL,
+            timestamp BIGINT NOT NULL,
+            step BIGINT NOT NULL,
+            PRIMARY KEY (run_id, key)
+        )
+        """,
+        "CREATE INDEX run_latest_metrics_key_value ON run_latest_metrics (key, value)",
+        """
+        CREATE TABLE run_inputs (
+            run_id TEXT NOT NULL REFERENCES runs (run_id),
+            name TEXT NOT NULL,
+            digest TEXT NOT NULL,
+            source_type TEXT NOT NULL,
+            source TEXT NOT NULL,
+            dataset_schema TEXT,
+            profile TEXT,
+            context TEXT,
+            PRIMARY KEY (run_id, name, digest)
+        )
+        """,
+        """
+        CREATE TABLE run_outputs (
+            run_id TEXT NOT NULL REFERENCES runs (run_id),
+            model_id TEXT NOT NULL,
+            step BIGINT NOT NULL,
+            PRIMARY KEY (run_id, model_id)
+        )
+        """,
+        """
+        CREATE TABLE logged_models (
+            model_id TEXT PRIMARY KEY,
+            experiment_id TEXT NOT NULL REFERENCES experiments (experiment_id),
+            name TEXT NOT NULL,
+            artifact_location TEXT NOT NULL,
+            creation_time BIGINT NOT NULL,
+            last_updated_time BIGINT NOT NULL,
+            source_run_id TEXT,
+            status TEXT NOT NULL,
+            model_type TEXT
+        )
+        """,
+        "CREATE INDEX logged_models_experiment ON logged_models (experiment_id, creation_time)",
+        """
+        CREATE TABLE logged_model_tags (
+            model_id TEXT NOT NULL REFERENCES logged_models (model_id),
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (model_id, key)
+        )
+        """,
+        """
+        CREATE TABLE logged_model_params (
+            model_id TEXT NOT NULL REFERENCES logged_models (model_id),
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (model_id, key)
+        )
+        """,
+        """
+        CREATE TABLE registered_models (
+            name TEXT PRIMARY KEY,
+            description TEXT NOT NULL,
+            creation_time BIGINT NOT NULL,
+            last_updated_time BIGINT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE registered_model_tags (
+            name TEXT NOT NULL REFERENCES registered_models (name),
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (name, key)
+        )
+        """,
+        """
+        CREATE TABLE model_versions (
+            name TEXT NOT NULL REFERENCES registered_models (name),
+            version BIGINT NOT NULL,
+            description TEXT NOT NULL,
+            creation_time BIGINT NOT NULL,
+            last_updated_time BIGINT NOT NULL,
+            source TEXT NOT NULL,
+            run_id TEXT,
+            model_id TEXT,
+            storage_location TEXT NOT NULL,
+            status TEXT NOT NULL,
+            current_stage TEXT NOT NULL,
+            PRIMARY KEY (name, version)
+        )
+        """,
+        """
+        CREATE TABLE model_version_tags (
+            name TEXT NOT NULL,
+            version BIGINT NOT NULL,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (name, version, key)
+        )
+        """,
+        """
+        CREATE TABLE registered_model_aliases (
+            name TEXT NOT NULL REFERENCES registered_models (name),
+            alias TEXT NOT NULL,
+            version BIGINT NOT NULL,
+            PRIMARY KEY (name, alias)
+        )
+        """,
+    ]
+}

@@ -1,0 +1,137 @@
+import Foundation
+import SQLKit
+
+/// MLflow 3's logged models: created before their artifacts are uploaded, finalized after.
+extension TrackingService {
+    public func createLoggedModel(
+        experimentId: String, name: String?, sourceRunId: String?, modelType: String?, tags: [Tag] = [], params: [Param] = []
+    ) async throws -> LoggedModel {
+        try Self.validate(tags: tags, field: "tags")
+        let modelId = "m-" + TrackingIdentifier.hex()
+        let now = WallClock.millisecondsSinceEpoch()
+        let modelName = name.flatMap { $0.isEmpty ? nil : $0 } ?? "model-\(modelId.dropFirst(2).prefix(8))"
+        try await store.transaction { db in
+            guard let row = try await db.raw("SELECT artifact_location FROM experiments WHERE experiment_id = \(bind: experimentId)").first() else {
+                throw WharfError(.notFound, "experiment '\(experimentId)' does not exist", field: "experiment_id")
+            }
+            if let sourceRunId, try await db.raw("SELECT run_id FROM runs WHERE run_id = \(bind: sourceRunId)").first() == nil {
+                throw WharfError(.notFound, "run '\(sourceRunId)' does not exist", field: "source_run_id")
+            }
+            let location = try row.decode(column: "artifact_location", as: String.self)
+            let root = location.hasSuffix("/") ? String(location.dropLast()) : location
+            try await db.raw("""
+                INSERT INTO logged_models (model_id, experiment_id, name, artifact_location, creation_time, last_updated_time, source_run_id, status, model_type)
+                VALUES (\(bind: modelId), \(bind: experimentId), \(bind: modelName), \(bind: "\(root)/models/\(modelId)/artifacts"), \(bind: now), \(bind: now),
+                        \(bind: sourceRunId), 'PENDING', \(bind: modelType))
+                """).run()
+            try await Self.upsertModelTags(modelId, tags, db: db)
+            try await Self.upsertModelParams(modelId, params, db: db)
+        }
+        return try await getLoggedModel(modelId)
+    }
+
+    public func getLoggedModel(_ modelId: String) async throws -> LoggedModel {
+        try await store.withDatabase { db in
+            guard let row = try await db.raw("SELECT * FROM logged_models WHERE model_id = \(bind: modelId)").first() else {
+                throw WharfError(.notFound, "logged model '\(modelId)' does not exist", field: "model_id")
+            }
+            return try await Self.loggedModel(row, db: db)
+        }
+    }
+
+    /// Sets a logged model's status (READY once its artifacts are uploaded, or FAILED).
+    public func finalizeLoggedModel(_ modelId: String, status: String) async throws -> LoggedModel {
+        let allowed = ["PENDING", "READY", "FAILED", "LOGGED_MODEL_PENDING", "LOGGED_MODEL_READY", "LOGGED_MODEL_UPLOAD_FAILED"]
+        guard allowed.contains(status) else { throw WharfError.invalid("status", "status must be one of \(allowed.joined(separator: ", ")); got '\(status)'") }
+        let normalised = status.hasPrefix("LOGGED_MODEL_") ? (status == "LOGGED_MODEL_UPLOAD_FAILED" ? "FAILED" : String(status.dropFirst(13))) : status
+        let now = WallClock.millisecondsSinceEpoch()
+        try await store.transaction { db in
+            try await Self.requireModel(modelId, db: db)
+            try await db.raw("UPDATE logged_models SET status = \(bind: normalised), last_updated_time = \(bind: now) WHERE model_id = \(bind: modelId)").run()
+        }
+        return try await getLoggedModel(modelId)
+    }
+
+    public func setLoggedModelTags(_ modelId: String, tags: [Tag]) async throws {
+        try Self.validate(tags: tags, field: "tags")
+        try await store.transaction { db in
+            try await Self.requireModel(modelId, db: db)
+            try await Self.upsertModelTags(modelId, tags, db: db)
+        }
+    }
+
+    public func deleteLoggedModelTag(_ modelId: String, key: String) async throws {
+        try await store.transaction { db in
+            try await Self.requireModel(modelId, db: db)
+            try await db.raw("DELETE FROM logged_model_tags WHERE model_id = \(bind: modelId) AND key = \(bind: key)").run()
+        }
+    }
+
+    public func logLoggedModelParams(_ modelId: String, params: [Param]) async throws {
+        try await store.transaction { db in
+            try await Self.requireModel(modelId, db: db)
+            try await Self.upsertModelParams(modelId, params, db: db)
+        }
+    }
+
+    /// Logged models of some experiments, newest first.
+    public func searchLoggedModels(experimentIds: [String], maxResults: Int = 100, pageToken: String? = nil) async throws -> Page<LoggedModel> {
+        let offset = try PageToken.decode(pageToken)
+        let limit = try Self.limit(maxResults)
+        guard !experimentIds.isEmpty else { return Page(items: [], nextPageToken: nil) }
+        return try await store.withDatabase { db in
+            let ids: [any Encodable & Sendable] = experimentIds
+            let rows = try await db.raw("""
+                SELECT * FROM logged_models WHERE experiment_id IN (\(binds: ids))
+                ORDER BY creation_time DESC, model_id LIMIT \(literal: limit + 1) OFFSET \(literal: offset)
+                """).all()
+            var items: [LoggedModel] = []
+            for row in rows.prefix(limit) { items.append(try await Self.loggedModel(row, db: db)) }
+            return Page(items: items, nextPageToken: rows.count > limit ? PageToken.encode(offset + limit) : nil)
+        }
+    }
+
+    static func requireModel(_ modelId: String, db: any SQLDatabase) async throws {
+        guard try await db.raw("SELECT model_id FROM logged_models WHERE model_id = \(bind: modelId)").first() != nil else {
+            throw WharfError(.notFound, "logged model '\(modelId)' does not exist", field: "model_id")
+        }
+    }
+
+    static func upsertModelTags(_ modelId: String, _ tags: [Tag], db: any SQLDatabase) async throws {
+        for t in tags {
+            try await db.raw("""
+                INSERT INTO logged_model_tags (model_id, key, value) VALUES (\(bind: modelId), \(bind: t.key), \(bind: t.value))
+                ON CONFLICT (model_id, key) DO UPDATE SET value = excluded.value
+                """).run()
+        }
+    }
+
+    static func upsertModelParams(_ modelId: String, _ params: [Param], db: any SQLDatabase) async throws {
+        for p in params {
+            try await db.raw("""
+                INSERT INTO logged_model_params (model_id, key, value) VALUES (\(bind: modelId), \(bind: p.key), \(bind: p.value))
+                ON CONFLICT (model_id, key) DO UPDATE SET value = excluded.value
+                """).run()
+        }
+    }
+
+    static func loggedModel(_ row: any SQLRow, db: any SQLDatabase) async throws -> LoggedModel {
+        let id = try row.decode(column: "model_id", as: String.self)
+        let tags = try await db.raw("SELECT key, value FROM logged_model_tags WHERE model_id = \(bind: id) ORDER BY key").all().map(tag)
+        let params = try await db.raw("SELECT key, value FROM logged_model_params WHERE model_id = \(bind: id) ORDER BY key").all()
+            .map(tag).map { Param(key: $0.key, value: $0.value) }
+        return LoggedModel(
+            modelId: id,
+            experimentId: try row.decode(column: "experiment_id", as: String.self),
+            name: try row.decode(column: "name", as: String.self),
+            artifactUri: try row.decode(column: "artifact_location", as: String.self),
+            creationTimestampMs: try row.decode(column: "creation_time", as: Int64.self),
+            lastUpdatedTimestampMs: try row.decode(column: "last_updated_time", as: Int64.self),
+            sourceRunId: try row.decode(column: "source_run_id", as: String?.self),
+            status: try row.decode(column: "status", as: String.self),
+            modelType: try row.decode(column: "model_type", as: String?.self),
+            tags: tags,
+            params: params
+        )
+    }
+}

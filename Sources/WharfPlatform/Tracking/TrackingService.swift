@@ -1,0 +1,533 @@
+import Foundation
+import SQLKit
+
+/// Experiments, runs, params, metrics, tags, inputs and logged models over the metadata store.
+/// Both the MLflow face and the native `/v1` face call this one service.
+public final class TrackingService: Sendable {
+    let store: MetadataStore
+    /// The URI scheme and root under which run artifacts live (resolved by the artifact proxy).
+    public static let artifactScheme = "mlflow-artifacts:"
+
+    public init(store: MetadataStore) {
+        self.store = store
+    }
+
+    var backend: MetadataStore.Backend { store.backend }
+
+    // MARK: experiments
+
+    /// Creates an experiment; names are unique among live and deleted experiments, as in MLflow.
+    public func createExperiment(name: String, artifactLocation: String? = nil, tags: [Tag] = []) async throws -> String {
+        let name = name.trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty else { throw WharfError.invalid("name", "an experiment needs a non-empty name") }
+        try Self.validate(tags: tags, field: "tags")
+        let now = WallClock.millisecondsSinceEpoch()
+        return try await store.transaction { db in
+            if try await db.raw("SELECT experiment_id FROM experiments WHERE name = \(bind: name)").first() != nil {
+                throw WharfError(.conflict, "experiment '\(name)' already exists", field: "name")
+            }
+            let seq = try await db.raw("SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM experiments").first()?.decode(column: "n", as: Int64.self) ?? 1
+            let id = String(seq)
+            let location = artifactLocation.flatMap { $0.isEmpty ? nil : $0 } ?? "\(Self.artifactScheme)/\(id)"
+            try await db.raw("""
+                INSERT INTO experiments (experiment_id, seq, name, artifact_location, lifecycle_stage, creation_time, last_update_time)
+                VALUES (\(bind: id), \(bind: seq), \(bind: name), \(bind: location), 'active', \(bind: now), \(bind: now))
+                """).run()
+            for tag in tags {
+                try await db.raw("INSERT INTO experiment_tags (experiment_id, key, value) VALUES (\(bind: id), \(bind: tag.key), \(bind: tag.value))").run()
+            }
+            return id
+        }
+    }
+
+    public func getExperiment(_ id: String) async throws -> Experiment {
+        try await store.withDatabase { db in
+            guard let row = try await db.raw("SELECT * FROM experiments WHERE experiment_id = \(bind: id)").first() else {
+                throw WharfError.notFound("experiment", id)
+            }
+            return try await Self.experiment(row, db: db)
+        }
+    }
+
+    public func getExperiment(named name: String) async throws -> Experiment {
+        try await store.withDatabase { db in
+            guard let row = try await db.raw("SELECT * FROM experiments WHERE name = \(bind: name)").first() else {
+                throw WharfError(.notFound, "experiment named '\(name)' does not exist", field: "experiment_name")
+            }
+            return try await Self.experiment(row, db: db)
+        }
+    }
+
+    /// Lists experiments, newest first; `filter` is MLflow's `name = '...'` or `name LIKE '...'`.
+    public func searchExperiments(view: ViewType = .activeOnly, filter: String? = nil, maxResults: Int = 1000, pageToken: String? = nil) async throws -> Page<Experiment> {
+        let nameFilter = try filter.flatMap { $0.isEmpty ? nil : try RunFilter.experimentName($0) }
+        let offset = try PageToken.decode(pageToken)
+        let limit = try Self.limit(maxResults)
+        return try await store.withDatabase { db in
+            let stages: [any Encodable & Sendable] = view.stages
+            var query: SQLQueryString = "SELECT * FROM experiments WHERE lifecycle_stage IN (\(binds: stages))"
+            if let nameFilter {
+                query += nameFilter.like ? " AND name LIKE \(bind: nameFilter.pattern)" : " AND name = \(bind: nameFilter.pattern)"
+            }
+            query += " ORDER BY seq DESC LIMIT \(literal: limit + 1) OFFSET \(literal: offset)"
+            let rows = try await db.raw(query).all()
+            var items: [Experiment] = []
+            for row in rows.prefix(limit) { items.append(try await Self.experiment(row, db: db)) }
+            return Page(items: items, nextPageToken: rows.count > limit ? PageToken.encode(offset + limit) : nil)
+        }
+    }
+
+    public func renameExperiment(_ id: String, to name: String) async throws {
+        let name = name.trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty else { throw WharfError.invalid("new_name", "an experiment needs a non-empty name") }
+        let now = WallClock.millisecondsSinceEpoch()
+        try await store.transaction { db in
+            _ = try await Self.experimentStage(id, db: db)
+            if let other = try await db.raw("SELECT experiment_id FROM experiments WHERE name = \(bind: name)").first(),
+               try other.decode(column: "experiment_id", as: String.self) != id {
+                throw WharfError(.conflict, "experiment '\(name)' already exists", field: "new_name")
+            }
+            try await db.raw("UPDATE experiments SET name = \(bind: name), last_update_time = \(bind: now) WHERE experiment_id = \(bind: id)").run()
+        }
+    }
+
+    /// Marks an experiment and its runs deleted (restorable).
+    public func deleteExperiment(_ id: String) async throws {
+        try await setExperimentStage(id, to: "deleted")
+    }
+
+    public func restoreExperiment(_ id: String) async throws {
+        try await setExperimentStage(id, to: "active")
+    }
+
+    private func setExperimentStage(_ id: String, to stage: String) async throws {
+        guard id != "0" || stage == "active" else { throw WharfError.invalid("experiment_id", "the Default experiment cannot be deleted") }
+        let now = WallClock.millisecondsSinceEpoch()
+        try await store.transaction { db in
+            _ = try await Self.experimentStage(id, db: db)
+            try await db.raw("UPDATE experiments SET lifecycle_stage = \(bind: stage), last_update_time = \(bind: now) WHERE experiment_id = \(bind: id)").run()
+            try await db.raw("UPDATE runs SET lifecycle_stage = \(bind: stage) WHERE experiment_id = \(bind: id)").run()
+        }
+    }
+
+    public func setExperimentTag(_ id: String, tag: Tag) async throws {
+        try Self.validate(tags: [tag], field: "key")
+        try await store.transaction { db in
+            _ = try await Self.experimentStage(id, db: db)
+            try await db.raw("""
+                INSERT INTO experiment_tags (experiment_id, key, value) VALUES (\(bind: id), \(bind: tag.key), \(bind: tag.value))
+                ON CONFLICT (experiment_id, key) DO UPDATE SET value = excluded.value
+                """).run()
+        }
+    }
+
+    static func experimentStage(_ id: String, db: any SQLDatabase) async throws -> String {
+        guard let row = try await db.raw("SELECT lifecycle_stage FROM experiments WHERE experiment_id = \(bind: id)").first() else {
+            throw WharfError.notFound("experiment", id)
+        }
+        return try row.decode(column: "lifecycle_stage", as: String.self)
+    }
+
+    static func experiment(_ row: any SQLRow, db: any SQLDatabase) async throws -> Experiment {
+        let id = try row.decode(column: "experiment_id", as: String.self)
+        let tags = try await db.raw("SELECT key, value FROM experiment_tags WHERE experiment_id = \(bind: id) ORDER BY key").all().map(tag)
+        return Experiment(
+            experimentId: id,
+            name: try row.decode(column: "name", as: String.self),
+            artifactLocation: try row.decode(column: "artifact_location", as: String.self),
+            lifecycleStage: try row.decode(column: "lifecycle_stage", as: String.self),
+            creationTime: try row.decode(column: "creation_time", as: Int64.self),
+            lastUpdateTime: try row.decode(column: "last_update_time", as: Int64.self),
+            tags: tags
+        )
+    }
+
+    static func tag(_ row: any SQLRow) throws -> Tag {
+        Tag(key: try row.decode(column: "key", as: String.self), value: try row.decode(column: "value", as: String.self))
+    }
+
+    // MARK: runs
+
+    /// Starts a run in an experiment; `runName` defaults to a generated one, as the MLflow client expects.
+    public func createRun(experimentId: String, userId: String = "", startTime: Int64? = nil, runName: String? = nil, tags: [Tag] = []) async throws -> Run {
+        try Self.validate(tags: tags, field: "tags")
+        let runId = TrackingIdentifier.hex()
+        let name = runName.flatMap { $0.isEmpty ? nil : $0 }
+            ?? tags.first(where: { $0.key == "mlflow.runName" })?.value
+            ?? "run-\(runId.prefix(8))"
+        let start = startTime ?? WallClock.millisecondsSinceEpoch()
+        try await store.transaction { db in
+            guard let row = try await db.raw("SELECT artifact_location, lifecycle_stage FROM experiments WHERE experiment_id = \(bind: experimentId)").first() else {
+                throw WharfError(.notFound, "experiment '\(experimentId)' does not exist", field: "experiment_id")
+            }
+            guard try row.decode(column: "lifecycle_stage", as: String.self) == "active" else {
+                throw WharfError.invalid("experiment_id", "experiment '\(experimentId)' is deleted: restore it before starting runs")
+            }
+            let location = try row.decode(column: "artifact_location", as: String.self)
+            let artifactURI = "\(location.hasSuffix("/") ? String(location.dropLast()) : location)/\(runId)/artifacts"
+            try await db.raw("""
+                INSERT INTO runs (run_id, experiment_id, run_name, user_id, status, start_time, end_time, lifecycle_stage, artifact_uri)
+                VALUES (\(bind: runId), \(bind: experimentId), \(bind: name), \(bind: userId), 'RUNNING', \(bind: start), NULL, 'active', \(bind: artifactURI))
+                """).run()
+            var all = tags.filter { $0.key != "mlflow.runName" }
+            all.append(Tag(key: "mlflow.runName", value: name))
+            try await Self.upsertTags(runId: runId, all, db: db)
+        }
+        return try await getRun(runId)
+    }
+
+    public func getRun(_ runId: String) async throws -> Run {
+        try await store.withDatabase { db in
+            guard let row = try await db.raw("SELECT * FROM runs WHERE run_id = \(bind: runId)").first() else {
+                throw WharfError(.notFound, "run '\(runId)' does not exist", field: "run_id")
+            }
+            return try await Self.loadRuns([try Self.runInfo(row)], db: db)[0]
+        }
+    }
+
+    /// Changes a run's status, end time or name.
+    public func updateRun(_ runId: String, status: RunStatus?, endTime: Int64?, runName: String?) async throws -> RunInfo {
+        try await store.transaction { db in
+            _ = try await Self.activeRun(runId, db: db)
+            if let status {
+                try await db.raw("UPDATE runs SET status = \(bind: status.rawValue) WHERE run_id = \(bind: runId)").run()
+            }
+            if let endTime {
+                try await db.raw("UPDATE runs SET end_time = \(bind: endTime) WHERE run_id = \(bind: runId)").run()
+            }
+            if let runName, !runName.isEmpty {
+                try await Self.upsertTags(runId: runId, [Tag(key: "mlflow.runName", value: runName)], db: db)
+            }
+            let row = try await db.raw("SELECT * FROM runs WHERE run_id = \(bind: runId)").first()!
+            return try Self.runInfo(row)
+        }
+    }
+
+    public func deleteRun(_ runId: String) async throws {
+        try await setRunStage(runId, to: "deleted")
+    }
+
+    public func restoreRun(_ runId: String) async throws {
+        try await setRunStage(runId, to: "active")
+    }
+
+    private func setRunStage(_ runId: String, to stage: String) async throws {
+        try await store.transaction { db in
+            guard try await db.raw("SELECT run_id FROM runs WHERE run_id = \(bind: runId)").first() != nil else {
+                throw WharfError(.notFound, "run '\(runId)' does not exist", field: "run_id")
+            }
+            try await db.raw("UPDATE runs SET lifecycle_stage = \(bind: stage) WHERE run_id = \(bind: runId)").run()
+        }
+    }
+
+    /// Logs metrics, params and tags in one transaction: all are stored or none.
+    public func logBatch(runId: String, metrics: [Metric] = [], params: [Param] = [], tags: [Tag] = []) async throws {
+        try Self.validateBatch(metrics: metrics, params: params, tags: tags)
+        try await store.transaction { db in
+            _ = try await Self.activeRun(runId, db: db)
+            try await Self.insertParams(runId: runId, params, db: db)
+            try await Self.insertMetrics(runId: runId, metrics, db: db)
+            try await Self.upsertTags(runId: runId, tags, db: db)
+        }
+    }
+
+    public func logMetric(runId: String, _ metric: Metric) async throws {
+        try await logBatch(runId: runId, metrics: [metric])
+    }
+
+    public func logParam(runId: String, _ param: Param) async throws {
+        try await logBatch(runId: runId, params: [param])
+    }
+
+    public func setTag(runId: String, _ tag: Tag) async throws {
+        try await logBatch(runId: runId, tags: [tag])
+    }
+
+    public func deleteTag(runId: String, key: String) async throws {
+        try await store.transaction { db in
+            _ = try await Self.activeRun(runId, db: db)
+            guard try await db.raw("SELECT key FROM run_tags WHERE run_id = \(bind: runId) AND key = \(bind: key)").first() != nil else {
+                throw WharfError(.notFound, "run '\(runId)' has no tag '\(key)'", field: "key")
+            }
+            try await db.raw("DELETE FROM run_tags WHERE run_id = \(bind: runId) AND key = \(bind: key)").run()
+        }
+    }
+
+    /// Every logged value of one metric, in step then time order, paged.
+    public func metricHistory(runId: String, key: String, maxResults: Int = 25000, pageToken: String? = nil) async throws -> Page<Metric> {
+        let offset = try PageToken.decode(pageToken)
+        let limit = try Self.limit(maxResults, most: 100_000)
+        return try await store.withDatabase { db in
+            guard try await db.raw("SELECT run_id FROM runs WHERE run_id = \(bind: runId)").first() != nil else {
+                throw WharfError(.notFound, "run '\(runId)' does not exist", field: "run_id")
+            }
+            let rows = try await db.raw("""
+                SELECT key, value, is_nan, timestamp, step FROM run_metrics WHERE run_id = \(bind: runId) AND key = \(bind: key)
+                ORDER BY step, timestamp, value LIMIT \(literal: limit + 1) OFFSET \(literal: offset)
+                """).all()
+            let items = try rows.prefix(limit).map(Self.metric)
+            return Page(items: items, nextPageToken: rows.count > limit ? PageToken.encode(offset + limit) : nil)
+        }
+    }
+
+    /// Records data sets a run read; logging the same (name, digest) again is a no-op.
+    public func logInputs(runId: String, datasets: [DatasetInput]) async throws {
+        for (i, input) in datasets.enumerated() {
+            guard !input.dataset.name.isEmpty else { throw WharfError.invalid("datasets[\(i)].dataset.name", "a dataset needs a name") }
+            guard !input.dataset.digest.isEmpty else { throw WharfError.invalid("datasets[\(i)].dataset.digest", "a dataset needs a digest") }
+        }
+        try await store.transaction { db in
+            _ = try await Self.activeRun(runId, db: db)
+            for input in datasets {
+                let d = input.dataset
+                let context = input.tags.first(where: { $0.key == "mlflow.data.context" })?.value
+                try await db.raw("""
+                    INSERT INTO run_inputs (run_id, name, digest, source_type, source, dataset_schema, profile, context)
+                    VALUES (\(bind: runId), \(bind: d.name), \(bind: d.digest), \(bind: d.sourceType), \(bind: d.source), \(bind: d.schema), \(bind: d.profile), \(bind: context))
+                    ON CONFLICT (run_id, name, digest) DO NOTHING
+                    """).run()
+            }
+        }
+    }
+
+    /// Records logged models a run produced.
+    public func logOutputs(runId: String, models: [ModelOutput]) async throws {
+        try await store.transaction { db in
+            _ = try await Self.activeRun(runId, db: db)
+            for model in models {
+                try await db.raw("""
+                    INSERT INTO run_outputs (run_id, model_id, step) VALUES (\(bind: runId), \(bind: model.modelId), \(bind: model.step))
+                    ON CONFLICT (run_id, model_id) DO UPDATE SET step = excluded.step
+                    """).run()
+            }
+        }
+    }
+
+    /// Searches runs of some experiments with MLflow's filter grammar, translated to SQL.
+    public func searchRuns(
+        experimentIds: [String], filter: String = "", view: ViewType = .activeOnly,
+        maxResults: Int = 1000, orderBy: [String] = [], pageToken: String? = nil
+    ) async throws -> Page<Run> {
+        let parsed = try RunFilter.parse(filter)
+        let orders = try orderBy.enumerated().map { try RunOrder.parse($0.element, field: "order_by[\($0.offset)]") }
+        let offset = try PageToken.decode(pageToken)
+        let limit = try Self.limit(maxResults)
+        guard !experimentIds.isEmpty else { return Page(items: [], nextPageToken: nil) }
+        let backend = self.backend
+        return try await store.withDatabase { db in
+            let ids: [any Encodable & Sendable] = experimentIds
+            let stages: [any Encodable & Sendable] = view.stages
+            var query: SQLQueryString = """
+                SELECT r.* FROM runs r WHERE r.experiment_id IN (\(binds: ids)) AND r.lifecycle_stage IN (\(binds: stages)) AND \(parsed.sql(backend: backend)) ORDER BY
+                """
+            for order in orders { query += " \(order.sql())," }
+            query += " r.start_time DESC, r.run_id ASC LIMIT \(literal: limit + 1) OFFSET \(literal: offset)"
+            let rows = try await db.raw(query).all()
+            let infos = try rows.prefix(limit).map(Self.runInfo)
+            let runs = try await Self.loadRuns(infos, db: db)
+            return Page(items: runs, nextPageToken: rows.count > limit ? PageToken.encode(offset + limit) : nil)
+        }
+    }
+
+    // MARK: row helpers
+
+    static func activeRun(_ runId: String, db: any SQLDatabase) async throws -> String {
+        guard let row = try await db.raw("SELECT lifecycle_stage FROM runs WHERE run_id = \(bind: runId)").first() else {
+            throw WharfError(.notFound, "run '\(runId)' does not exist", field: "run_id")
+        }
+        guard try row.decode(column: "lifecycle_stage", as: String.self) == "active" else {
+            throw WharfError.invalid("run_id", "run '\(runId)' is deleted: restore it before changing it")
+        }
+        return runId
+    }
+
+    static func runInfo(_ row: any SQLRow) throws -> RunInfo {
+        let id = try row.decode(column: "run_id", as: String.self)
+        return RunInfo(
+            runId: id, runUuid: id,
+            runName: try row.decode(column: "run_name", as: String.self),
+            experimentId: try row.decode(column: "experiment_id", as: String.self),
+            userId: try row.decode(column: "user_id", as: String.self),
+            status: try row.decode(column: "status", as: String.self),
+            startTime: try row.decode(column: "start_time", as: Int64?.self),
+            endTime: try row.decode(column: "end_time", as: Int64?.self),
+            artifactUri: try row.decode(column: "artifact_uri", as: String.self),
+            lifecycleStage: try row.decode(column: "lifecycle_stage", as: String.self)
+        )
+    }
+
+    static func metric(_ row: any SQLRow) throws -> Metric {
+        let nan = try row.decode(column: "is_nan", as: Int64.self) != 0
+        return Metric(
+            key: try row.decode(column: "key", as: String.self),
+            value: nan ? .nan : try row.decode(column: "value", as: Double.self),
+            timestamp: try row.decode(column: "timestamp", as: Int64.self),
+            step: try row.decode(column: "step", as: Int64.self)
+        )
+    }
+
+    /// Fills in the data, inputs and outputs of many runs with one query per table.
+    static func loadRuns(_ infos: [RunInfo], db: any SQLDatabase) async throws -> [Run] {
+        guard !infos.isEmpty else { return [] }
+        let ids: [any Encodable & Sendable] = infos.map(\.runId)
+        var runs: [String: Run] = [:]
+        for info in infos {
+            runs[info.runId] = Run(info: info, data: RunData(metrics: [], params: [], tags: []), inputs: RunInputs(datasetInputs: []), outputs: RunOutputs(modelOutputs: []))
+        }
+        for row in try await db.raw("SELECT run_id, key, value, is_nan, timestamp, step FROM run_latest_metrics WHERE run_id IN (\(binds: ids)) ORDER BY key").all() {
+            runs[try row.decode(column: "run_id", as: String.self)]?.data.metrics.append(try metric(row))
+        }
+        for row in try await db.raw("SELECT run_id, key, value FROM run_params WHERE run_id IN (\(binds: ids)) ORDER BY key").all() {
+            let t = try tag(row)
+            runs[try row.decode(column: "run_id", as: String.self)]?.data.params.append(Param(key: t.key, value: t.value))
+        }
+        for row in try await db.raw("SELECT run_id, key, value FROM run_tags WHERE run_id IN (\(binds: ids)) ORDER BY key").all() {
+            let id = try row.decode(column: "run_id", as: String.self)
+            let t = try tag(row)
+            runs[id]?.data.tags.append(t)
+            if t.key == "mlflow.runName" { runs[id]?.info.runName = t.value }
+        }
+        for row in try await db.raw("SELECT * FROM run_inputs WHERE run_id IN (\(binds: ids)) ORDER BY name, digest").all() {
+            let dataset = Dataset(
+                name: try row.decode(column: "name", as: String.self),
+                digest: try row.decode(column: "digest", as: String.self),
+                sourceType: try row.decode(column: "source_type", as: String.self),
+                source: try row.decode(column: "source", as: String.self),
+                schema: try row.decode(column: "dataset_schema", as: String?.self),
+                profile: try row.decode(column: "profile", as: String?.self)
+            )
+            let context = try row.decode(column: "context", as: String?.self)
+            let tags = context.map { [Tag(key: "mlflow.data.context", value: $0)] } ?? []
+            runs[try row.decode(column: "run_id", as: String.self)]?.inputs.datasetInputs.append(DatasetInput(tags: tags, dataset: dataset))
+        }
+        for row in try await db.raw("SELECT run_id, model_id, step FROM run_outputs WHERE run_id IN (\(binds: ids)) ORDER BY model_id").all() {
+            let output = ModelOutput(modelId: try row.decode(column: "model_id", as: String.self), step: try row.decode(column: "step", as: Int64.self))
+            runs[try row.decode(column: "run_id", as: String.self)]?.outputs.modelOutputs.append(output)
+        }
+        return infos.compactMap { runs[$0.runId] }
+    }
+
+    /// Inserts params; a key already set to another value is refused, naming the key.
+    static func insertParams(runId: String, _ params: [Param], db: any SQLDatabase) async throws {
+        guard !params.isEmpty else { return }
+        var wanted: [String: String] = [:]
+        for p in params {
+            if let earlier = wanted[p.key], earlier != p.value {
+                throw WharfError.invalid("params", "param '\(p.key)' is given twice with different values ('\(earlier)' and '\(p.value)')")
+            }
+            wanted[p.key] = p.value
+        }
+        let keys: [any Encodable & Sendable] = Array(wanted.keys)
+        for row in try await db.raw("SELECT key, value FROM run_params WHERE run_id = \(bind: runId) AND key IN (\(binds: keys))").all() {
+            let existing = try tag(row)
+            if wanted[existing.key] != existing.value {
+                throw WharfError(
+                    .conflict,
+                    "param '\(existing.key)' of run '\(runId)' is already '\(existing.value)'; params cannot change (tried '\(wanted[existing.key] ?? "")')",
+                    field: "params.\(existing.key)"
+                )
+            }
+            wanted[existing.key] = nil
+        }
+        guard !wanted.isEmpty else { return }
+        let values = wanted.sorted { $0.key < $1.key }.map { p -> SQLQueryString in "(\(bind: runId), \(bind: p.key), \(bind: p.value))" }
+        try await db.raw("INSERT INTO run_params (run_id, key, value) VALUES \(values.joined(separator: ", "))").run()
+    }
+
+    /// Appends metric values to the history and moves each key's latest value (highest step, then time, then value).
+    static func insertMetrics(runId: String, _ metrics: [Metric], db: any SQLDatabase) async throws {
+        guard !metrics.isEmpty else { return }
+        var rows: [SQLQueryString] = []
+        rows.reserveCapacity(metrics.count)
+        var latest: [String: Metric] = [:]
+        for m in metrics {
+            let nan = m.value.isNaN
+            rows.append("(\(bind: runId), \(bind: m.key), \(bind: nan ? 0 : m.value), \(bind: nan ? 1 : 0), \(bind: m.timestamp), \(bind: m.step))")
+            if let current = latest[m.key] {
+                if (m.step, m.timestamp) > (current.step, current.timestamp) || ((m.step, m.timestamp) == (current.step, current.timestamp) && m.value > current.value) {
+                    latest[m.key] = m
+                }
+            } else {
+                latest[m.key] = m
+            }
+        }
+        try await db.raw("INSERT INTO run_metrics (run_id, key, value, is_nan, timestamp, step) VALUES \(rows.joined(separator: ", "))").run()
+        let upserts = latest.values.sorted { $0.key < $1.key }.map { m -> SQLQueryString in
+            let nan = m.value.isNaN
+            return "(\(bind: runId), \(bind: m.key), \(bind: nan ? 0 : m.value), \(bind: nan ? 1 : 0), \(bind: m.timestamp), \(bind: m.step))"
+        }
+        try await db.raw("""
+            INSERT INTO run_latest_metrics (run_id, key, value, is_nan, timestamp, step) VALUES \(upserts.joined(separator: ", "))
+            ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value, is_nan = excluded.is_nan, timestamp = excluded.timestamp, step = excluded.step
+            WHERE excluded.step > run_latest_metrics.step
+               OR (excluded.step = run_latest_metrics.step AND excluded.timestamp > run_latest_metrics.timestamp)
+               OR (excluded.step = run_latest_metrics.step AND excluded.timestamp = run_latest_metrics.timestamp AND excluded.value > run_latest_metrics.value)
+            """).run()
+    }
+
+    /// Sets tags (last value wins); `mlflow.runName` also renames the run.
+    static func upsertTags(runId: String, _ tags: [Tag], db: any SQLDatabase) async throws {
+        guard !tags.isEmpty else { return }
+        var unique: [String: String] = [:]
+        for t in tags { unique[t.key] = t.value }
+        let values = unique.sorted { $0.key < $1.key }.map { t -> SQLQueryString in "(\(bind: runId), \(bind: t.key), \(bind: t.value))" }
+        try await db.raw("""
+            INSERT INTO run_tags (run_id, key, value) VALUES \(values.joined(separator: ", "))
+            ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value
+            """).run()
+        if let name = unique["mlflow.runName"] {
+            try await db.raw("UPDATE runs SET run_name = \(bind: name) WHERE run_id = \(bind: runId)").run()
+        }
+    }
+
+    // MARK: validation
+
+    static func limit(_ maxResults: Int, most: Int = TrackingLimits.maxResults) throws -> Int {
+        guard maxResults > 0, maxResults <= most else {
+            throw WharfError.invalid("max_results", "max_results must be between 1 and \(most); got \(maxResults)")
+        }
+        return maxResults
+    }
+
+    static func validate(key: String, field: String) throws {
+        guard !key.isEmpty else { throw WharfError.invalid(field, "\(field) has an empty key") }
+        guard key.count <= TrackingLimits.maxKeyLength else {
+            throw WharfError.invalid(field, "key '\(key.prefix(40))...' is longer than \(TrackingLimits.maxKeyLength) characters")
+        }
+        guard !key.hasPrefix("/"), !key.split(separator: "/", omittingEmptySubsequences: false).contains(where: { $0 == ".." || $0 == "." }) else {
+            throw WharfError.invalid(field, "key '\(key)' is not a valid name (no '..', '.' segments or leading '/')")
+        }
+    }
+
+    static func validate(tags: [Tag], field: String) throws {
+        for (i, t) in tags.enumerated() {
+            try validate(key: t.key, field: "\(field)[\(i)].key")
+            guard t.value.count <= TrackingLimits.maxTagValueLength else {
+                throw WharfError.invalid("\(field)[\(i)].value", "tag '\(t.key)' is longer than \(TrackingLimits.maxTagValueLength) characters")
+            }
+        }
+    }
+
+    static func validateBatch(metrics: [Metric], params: [Param], tags: [Tag]) throws {
+        guard metrics.count <= TrackingLimits.maxMetricsPerBatch else {
+            throw WharfError.invalid("metrics", "a batch holds at most \(TrackingLimits.maxMetricsPerBatch) metrics; got \(metrics.count)")
+        }
+        guard params.count <= TrackingLimits.maxParamsPerBatch else {
+            throw WharfError.invalid("params", "a batch holds at most \(TrackingLimits.maxParamsPerBatch) params; got \(params.count)")
+        }
+        guard tags.count <= TrackingLimits.maxTagsPerBatch else {
+            throw WharfError.invalid("tags", "a batch holds at most \(TrackingLimits.maxTagsPerBatch) tags; got \(tags.count)")
+        }
+        guard metrics.count + params.count + tags.count <= TrackingLimits.maxEntitiesPerBatch else {
+            throw WharfError.invalid("body", "a batch holds at most \(TrackingLimits.maxEntitiesPerBatch) metrics, params and tags together")
+        }
+        for (i, m) in metrics.enumerated() { try validate(key: m.key, field: "metrics[\(i)].key") }
+        for (i, p) in params.enumerated() {
+            try validate(key: p.key, field: "params[\(i)].key")
+            guard p.value.count <= TrackingLimits.maxParamValueLength else {
+                throw WharfError.invalid("params[\(i)].value", "param '\(p.key)' is longer than \(TrackingLimits.maxParamValueLength) characters")
+            }
+        }
+        try validate(tags: tags, field: "tags")
+    }
+}

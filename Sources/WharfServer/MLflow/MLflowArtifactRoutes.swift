@@ -1,0 +1,44 @@
+import Foundation
+import Hummingbird
+import WharfObjectStore
+import WharfPlatform
+
+/// MLflow's artifact proxy, `/api/2.0/mlflow-artifacts/artifacts/<path>`: upload (PUT, streamed),
+/// download (GET), list (GET on the collection with `?path=`) and delete, over the object store.
+struct MLflowArtifactRoutes {
+    let artifacts: ArtifactRepository
+    /// The group's own prefix, stripped from the raw request path to find the artifact path.
+    let prefix: String
+
+    func register(on group: RouterGroup<WharfRequestContext>) {
+        let artifacts = self.artifacts
+        let prefix = self.prefix
+        group.get("/artifacts") { request, _ in
+            let path = request.uri.queryParameters["path"].map(String.init) ?? ""
+            let entries = try await artifacts.list(path: path)
+            return try MLflowJSON.response([("files", entries)])
+        }
+        group.put("/artifacts/**") { request, _ in
+            try await artifacts.upload(path: try Self.path(of: request, prefix: prefix), body: ObjectBody(request.body))
+            return MLflowJSON.empty
+        }
+        group.get("/artifacts/**") { request, _ in
+            let download = try await artifacts.download(path: try Self.path(of: request, prefix: prefix))
+            var headers: HTTPFields = [.contentType: "application/octet-stream"]
+            headers[.contentLength] = String(download.info.size)
+            return Response(status: .ok, headers: headers, body: ResponseBody(asyncSequence: download.body))
+        }
+        group.delete("/artifacts/**") { request, _ in
+            try await artifacts.delete(path: try Self.path(of: request, prefix: prefix))
+            return MLflowJSON.empty
+        }
+    }
+
+    /// The artifact path from the raw (still percent-encoded) request path, so encoded traversal is seen and refused.
+    static func path(of request: Request, prefix: String) throws -> String {
+        let raw = request.uri.path
+        let start = prefix + "/artifacts/"
+        guard raw.hasPrefix(start) else { throw WharfError.invalid("path", "the artifact path must follow \(start)") }
+        return try ArtifactRepository.validate(path: String(raw.dropFirst(start.count)))
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import Hummingbird
+import WharfPlatform
+
+/// MLflow's error shape, `{"error_code": "RESOURCE_DOES_NOT_EXIST", "message": ...}`, with MLflow's statuses.
+struct MLflowError {
+    let code: String
+    let status: HTTPResponse.Status
+    let message: String
+
+    init(_ error: WharfError) {
+        message = error.message
+        switch error.kind {
+        case .invalidArgument: (code, status) = ("INVALID_PARAMETER_VALUE", .badRequest)
+        case .notFound: (code, status) = ("RESOURCE_DOES_NOT_EXIST", .notFound)
+        case .unauthenticated: (code, status) = ("UNAUTHENTICATED", .unauthorized)
+        case .permissionDenied: (code, status) = ("PERMISSION_DENIED", .forbidden)
+        case .payloadTooLarge: (code, status) = ("INVALID_PARAMETER_VALUE", .contentTooLarge)
+        case .unavailable: (code, status) = ("TEMPORARILY_UNAVAILABLE", .serviceUnavailable)
+        case .internal: (code, status) = ("INTERNAL_ERROR", .internalServerError)
+        case .conflict:
+            // MLflow answers a changed param with INVALID_PARAMETER_VALUE and a duplicate name with RESOURCE_ALREADY_EXISTS.
+            if error.field?.hasPrefix("params.") == true {
+                (code, status) = ("INVALID_PARAMETER_VALUE", .badRequest)
+            } else if error.message.contains("already exists") {
+                (code, status) = ("RESOURCE_ALREADY_EXISTS", .badRequest)
+            } else {
+                (code, status) = ("INVALID_STATE", .conflict)
+            }
+        }
+    }
+
+    var response: Response {
+        let body = (try? JSONSerialization.data(withJSONObject: ["error_code": code, "message": message], options: [.sortedKeys])) ?? Data()
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+/// Answers every failure below it in MLflow's error shape (the native face keeps its own).
+struct MLflowErrorMiddleware: RouterMiddleware {
+    typealias Context = WharfRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as WharfError {
+            return MLflowError(error).response
+        } catch let error as DecodingError {
+            return MLflowError(APIErrorMiddleware<Context>.describe(error)).response
+        } catch let error as HTTPError {
+            let kind: WharfError.Kind = switch error.status.code {
+            case 401: .unauthenticated
+            case 403: .permissionDenied
+            case 404: .notFound
+            case 413: .payloadTooLarge
+            case 400..<500: .invalidArgument
+            default: .internal
+            }
+            return MLflowError(WharfError(kind, error.body ?? error.status.reasonPhrase)).response
+        } catch {
+            context.logger.error("unhandled MLflow API error: \(String(reflecting: error))")
+            return MLflowError(WharfError(.internal, "internal error")).response
+        }
+    }
+}
+
+/// Bearer-key authentication for the MLflow face: the same keys and open-loopback rule as `/v1`,
+/// but MLflow's searches are POSTs that only read, so they need the read role.
+struct MLflowAuthMiddleware: RouterMiddleware {
+    typealias Context = WharfRequestContext
+    let keys: KeyService
+    let access: AccessPolicy
+
+    static let readingPosts: [String] = ["/runs/search", "/experiments/search", "/logged-models/search", "/registered-models/get-latest-versions"]
+
+    static func roleNeeded(_ request: Request) -> Role {
+        switch request.method {
+        case .get, .head, .options: return .read
+        case .post where readingPosts.contains(where: { request.uri.path.hasSuffix($0) }): return .read
+        default: return .write
+        }
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        let needed = Self.roleNeeded(request)
+        if let header = request.headers[.authorization] {
+            guard header.lowercased().hasPrefix("bearer ") else {
+                throw WharfError(.unauthenticated, "the Authorization header must be 'Bearer <secret>'", field: "Authorization")
+            }
+            let token = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
+            guard let key = try await keys.authenticate(bearer: token) else {
+                throw WharfError(.unauthenticated, "unknown or revoked API key", field: "Authorization")
+            }
+            guard key.role.allows(needed) else {
+                throw WharfError(.permissionDenied, "key '\(key.accessKeyId)' has role '\(key.role.rawValue)'; this call needs '\(needed.rawValue)'")
+            }
+            context.principal = .key(key)
+        } else if try await !access.isOpen() {
+            throw WharfError(.unauthenticated, "this server requires an API key: set MLFLOW_TRACKING_TOKEN to a Wharf key's secret", field: "Authorization")
+        }
+        return try await next(request, context)
+    }
+}
+
+/// MLflow's JSON: snake_case field names, NaN and infinities as strings (protobuf's JSON form).
+enum MLflowJSON {
+    static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return encoder
+    }
+
+    /// A JSON object of the given fields (nil values left out).
+    static func response(_ fields: [(String, (any Encodable)?)], status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = encoder()
+        var body = Data("{".utf8)
+        var first = true
+        for (key, value) in fields {
+            guard let value else { continue }
+            if !first { body.append(contentsOf: Array(",".utf8)) }
+            first = false
+            body.append(try JSONEncoder().encode(key))
+            body.append(contentsOf: Array(":".utf8))
+            body.append(try encoder.encode(value))
+        }
+        body.append(contentsOf: Array("}".utf8))
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    static var empty: Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{}")))
+    }
+}

@@ -1,0 +1,235 @@
+import Foundation
+import Testing
+@testable import WharfPlatform
+
+/// The tracking store suite, run against every enabled metadata backend.
+@Suite struct TrackingServiceTests {
+    func withService(_ backend: TestBackend, _ body: (TrackingService) async throws -> Void) async throws {
+        let store = try await backend.open()
+        do {
+            try await body(TrackingService(store: store))
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        try await store.close()
+    }
+
+    @Test(arguments: TestBackend.enabled)
+    func experimentsCreateGetRenameDeleteRestore(_ backend: TestBackend) async throws {
+        try await withService(backend) { tracking in
+            let id = try await tracking.createExperiment(name: "lead-scoring", tags: [Tag(key: "team", value: "growth")])
+            var experiment = try await tracking.getExperiment(id)
+            #expect(experiment.name == "lead-scoring")
+            #expect(experiment.artifactLocation == "mlflow-artifacts:/\(id)")
+            #expect(experiment.tags == [Tag(key: "team", value: "growth")])
+            #expect(try await tracking.getExperiment(named: "lead-scoring").experimentId == id)
+            #expect(try await tracking.getExperiment("0").name == "Default")
+
+            await #expect(throws: WharfError.self) { _ = try await tracking.createExperiment(name: "lead-scoring") }
+            await #expect(throws: WharfError.self) { _ = try await tracking.getExperiment("999") }
+
+            try await tracking.renameExperiment(id, to: "leads")
+            try await tracking.setExperimentTag(id, tag: Tag(key: "team", value: "sales"))
+            experiment = try await tracking.getExperiment(id)
+            #expect(experiment.name == "leads")
+            #expect(experiment.tags == [Tag(key: "team", value: "sales")])
+
+            try await tracking.deleteExperiment(id)
+            #expect(try await tracking.searchExperiments().items.map(\.experimentId) == ["0"])
+            #expect(try await tracking.searchExperiments(view: .deletedOnly).items.map(\.experimentId) == [id])
+            try await tracking.restoreExperiment(id)
+            #expect(try await tracking.searchExperiments(filter: "name LIKE 'lea%'").items.map(\.name) == ["leads"])
+        }
+    }
+
+    @Test(arguments: TestBackend.enabled)
+    func runsParamsMetricsTagsAndHistory(_ backend: TestBackend) async throws {
+        try await withService(backend) { tracking in
+            let exp = try await tracking.createExperiment(name: "e")
+            let run = try await tracking.createRun(experimentId: exp, userId: "ana", startTime: 1000, runName: "first", tags: [Tag(key: "stage", value: "dev")])
+            #expect(run.info.status == "RUNNING")
+            #expect(run.info.runName == "first")
+            #expect(run.info.artifactUri == "mlflow-artifacts:/\(exp)/\(run.info.runId)/artifacts")
+            #expect(run.data.tags.contains(Tag(key: "mlflow.runName", value: "first")))
+
+            try await tracking.logBatch(
+                runId: run.info.runId,
+                metrics: [Metric(key: "auc", value: 0.7, timestamp: 10, step: 0), Metric(key: "auc", value: 0.9, timestamp: 11, step: 2),
+                          Metric(key: "auc", value: 0.8, timestamp: 12, step: 1), Metric(key: "loss", value: .nan, timestamp: 10, step: 0)],
+                params: [Param(key: "max_depth", value: "6")],
+                tags: [Tag(key: "stage", value: "prod")]
+            )
+            try await tracking.logParam(runId: run.info.runId, Param(key: "max_depth", value: "6"))
+            await #expect {
+                try await tracking.logParam(runId: run.info.runId, Param(key: "max_depth", value: "7"))
+            } throws: { error in
+                (error as? WharfError)?.kind == .conflict && (error as? WharfError)?.field == "params.max_depth"
+            }
+
+            let loaded = try await tracking.getRun(run.info.runId)
+            #expect(loaded.data.params == [Param(key: "max_depth", value: "6")])
+            // Latest is the highest step, not the last logged.
+            #expect(loaded.data.metrics.first(where: { $0.key == "auc" })?.value == 0.9)
+            #expect(loaded.data.metrics.first(where: { $0.key == "loss" })?.value.isNaN == true)
+            #expect(loaded.data.tags.contains(Tag(key: "stage", value: "prod")))
+
+            let history = try await tracking.metricHistory(runId: run.info.runId, key: "auc")
+            #expect(history.items.map(\.value) == [0.7, 0.8, 0.9])
+            #expect(history.items.map(\.step) == [0, 1, 2])
+            let page1 = try await tracking.metricHistory(runId: run.info.runId, key: "auc", maxResults: 2)
+            #expect(page1.items.count == 2)
+            let page2 = try await tracking.metricHistory(runId: run.info.runId, key: "auc", maxResults: 2, pageToken: page1.nextPageToken)
+            #expect(page2.items.map(\.value) == [0.9])
+            #expect(page2.nextPageToken == nil)
+
+            let info = try await tracking.updateRun(run.info.runId, status: .finished, endTime: 2000, runName: "renamed")
+            #expect(info.status == "FINISHED")
+            #expect(info.endTime == 2000)
+            #expect(try await tracking.getRun(run.info.runId).info.runName == "renamed")
+
+            try await tracking.logInputs(runId: run.info.runId, datasets: [
+                DatasetInput(tags: [Tag(key: "mlflow.data.context", value: "training")],
+                             dataset: Dataset(name: "leads", digest: "abc123", sourceType: "local", source: "{}", schema: "{\"a\":1}")),
+            ])
+            #expect(try await tracking.getRun(run.info.runId).inputs.datasetInputs.map(\.dataset.digest) == ["abc123"])
+
+            try await tracking.deleteRun(run.info.runId)
+            await #expect(throws: WharfError.self) { try await tracking.logMetric(runId: run.info.runId, Metric(key: "x", value: 1, timestamp: 1)) }
+            try await tracking.restoreRun(run.info.runId)
+            await #expect(throws: WharfError.self) { _ = try await tracking.getRun("nope") }
+        }
+    }
+
+    @Test(arguments: TestBackend.enabled)
+    func logBatchIsAtomicAndBounded(_ backend: TestBackend) async throws {
+        try await withService(backend) { tracking in
+            let exp = try await tracking.createExperiment(name: "e")
+            let run = try await tracking.createRun(experimentId: exp).info.runId
+            try await tracking.logParam(runId: run, Param(key: "lr", value: "0.1"))
+            // A changed param fails the whole batch: the metrics in it are not stored.
+            await #expect(throws: WharfError.self) {
+                try await tracking.logBatch(runId: run, metrics: [Metric(key: "m", value: 1, timestamp: 1)], params: [Param(key: "lr", value: "0.2")])
+            }
+            #expect(try await tracking.metricHistory(runId: run, key: "m").items.isEmpty)
+            let tooMany = (0..<1001).map { Metric(key: "m", value: Double($0), timestamp: 1, step: Int64($0)) }
+            await #expect {
+                try await tracking.logBatch(runId: run, metrics: tooMany)
+            } throws: { ($0 as? WharfError)?.field == "metrics" }
+            try await tracking.logBatch(runId: run, metrics: Array(tooMany.prefix(1000)))
+            #expect(try await tracking.metricHistory(runId: run, key: "m").items.count == 1000)
+        }
+    }
+
+    @Test(arguments: TestBackend.enabled)
+    func searchTranslatesTheFilterGrammar(_ backend: TestBackend) async throws {
+        try await withService(backend) { tracking in
+            let a = try await tracking.createExperiment(name: "a")
+            let b = try await tracking.createExperiment(name: "b")
+            var ids: [String] = []
+            for i in 0..<6 {
+                let run = try await tracking.createRun(experimentId: i < 4 ? a : b, startTime: Int64(1000 + i), runName: "run-\(i)").info.runId
+                ids.append(run)
+                try await tracking.logBatch(
+                    runId: run,
+                    metrics: [Metric(key: "auc", value: Double(5 + i) / 10, timestamp: 1)],
+                    params: [Param(key: "max_depth", value: i % 2 == 0 ? "6" : "8")],
+                    tags: [Tag(key: "stage", value: i < 3 ? "dev" : "prod"), Tag(key: "mlflow.source.type", value: "LOCAL")]
+                )
+                if i == 5 { _ = try await tracking.updateRun(run, status: .finished, endTime: 5000, runName: nil) }
+            }
+            func search(_ filter: String, order: [String] = [], max: Int = 1000) async throws -> [String] {
+                try await tracking.searchRuns(experimentIds: [a, b], filter: filter, maxResults: max, orderBy: order).items.map(\.info.runId)
+            }
+            #expect(try await search("metrics.auc > 0.8 and params.max_depth = '6'") == [ids[4]])
+            #expect(Set(try await search("metrics.auc > 0.8")) == Set([ids[4], ids[5]]))
+            #expect(try await search("tags.stage != 'dev' and attributes.status = 'FINISHED'") == [ids[5]])
+            #expect(try await search("attributes.run_name LIKE 'run-%'").count == 6)
+            #expect(try await search("attributes.run_name LIKE 'RUN-%'").isEmpty)
+            #expect(try await search("attributes.run_name ILIKE 'RUN-1'") == [ids[1]])
+            #expect(Set(try await search("params.max_depth IN ('8')")) == Set([ids[1], ids[3], ids[5]]))
+            #expect(try await search("tags.`mlflow.source.type` = 'LOCAL'").count == 6)
+            #expect(try await search("tags.\"mlflow.source.type\" = 'LOCAL'").count == 6)
+            #expect(try await search("tags.mlflow.source.type = 'LOCAL'").count == 6)
+            #expect(try await search("", order: ["metrics.auc DESC"], max: 2) == [ids[5], ids[4]])
+            #expect(try await search("", order: ["metrics.auc ASC"]) == ids)
+            #expect(try await search("", order: ["params.max_depth DESC", "attributes.start_time ASC"]) == [ids[1], ids[3], ids[5], ids[0], ids[2], ids[4]])
+            #expect(try await tracking.searchRuns(experimentIds: [b]).items.count == 2)
+
+            let first = try await tracking.searchRuns(experimentIds: [a, b], maxResults: 4, orderBy: ["metrics.auc DESC"])
+            let second = try await tracking.searchRuns(experimentIds: [a, b], maxResults: 4, orderBy: ["metrics.auc DESC"], pageToken: first.nextPageToken)
+            #expect(first.items.count == 4)
+            #expect(second.items.map(\.info.runId) == [ids[1], ids[0]])
+            #expect(second.nextPageToken == nil)
+        }
+    }
+
+    @Test func malformedFiltersNameThePosition() throws {
+        let cases: [(String, String)] = [
+            ("metrics.auc >", "position 13"),
+            ("metrics.auc > 'high'", "position 14"),
+            ("foo.bar = 1", "position 0"),
+            ("params.a = 'x' or params.b = 'y'", "position 15"),
+            ("params.a = 'x", "position 11"),
+            ("params.a > 'x'", "position 9"),
+            ("attributes.colour = 'red'", "position 0"),
+        ]
+        for (filter, position) in cases {
+            #expect {
+                _ = try RunFilter.parse(filter)
+            } throws: { error in
+                guard let error = error as? WharfError else { return false }
+                return error.field == "filter" && error.message.contains(position)
+            }
+        }
+        let parsed = try RunFilter.parse("metrics.`f1 score` >= 0.5 AND tags.x NOT IN ('a', 'b')")
+        #expect(parsed.comparisons.count == 2)
+        #expect(parsed.comparisons[0].key == "f1 score")
+        #expect(parsed.comparisons[1].op == .notIn)
+        #expect(parsed.comparisons[1].value == .list(["a", "b"]))
+    }
+
+    @Test(arguments: TestBackend.enabled)
+    func concurrentWritersToOneRunLoseNothing(_ backend: TestBackend) async throws {
+        try await withService(backend) { tracking in
+            let exp = try await tracking.createExperiment(name: "e")
+            let run = try await tracking.createRun(experimentId: exp).info.runId
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for client in 0..<20 {
+                    group.addTask {
+                        for i in 0..<5 {
+                            try await tracking.logMetric(runId: run, Metric(key: "loss", value: Double(client * 100 + i), timestamp: 1, step: Int64(client * 5 + i)))
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let history = try await tracking.metricHistory(runId: run, key: "loss")
+            #expect(history.items.count == 100)
+            var expected: Set<Double> = []
+            for c in 0..<20 {
+                for i in 0..<5 { expected.insert(Double(c * 100 + i)) }
+            }
+            #expect(Set(history.items.map(\.value)) == expected)
+            #expect(try await tracking.getRun(run).data.metrics.first?.step == 99)
+        }
+    }
+
+    @Test(arguments: TestBackend.enabled)
+    func loggedModelsLifecycle(_ backend: TestBackend) async throws {
+        try await withService(backend) { tracking in
+            let exp = try await tracking.createExperiment(name: "e")
+            let run = try await tracking.createRun(experimentId: exp).info.runId
+            let model = try await tracking.createLoggedModel(experimentId: exp, name: "clf", sourceRunId: run, modelType: nil, tags: [Tag(key: "k", value: "v")])
+            #expect(model.status == "PENDING")
+            #expect(model.artifactUri == "mlflow-artifacts:/\(exp)/models/\(model.modelId)/artifacts")
+            #expect(try await tracking.finalizeLoggedModel(model.modelId, status: "READY").status == "READY")
+            try await tracking.setLoggedModelTags(model.modelId, tags: [Tag(key: "k", value: "w")])
+            #expect(try await tracking.getLoggedModel(model.modelId).tags == [Tag(key: "k", value: "w")])
+            try await tracking.logOutputs(runId: run, models: [ModelOutput(modelId: model.modelId, step: 0)])
+            #expect(try await tracking.getRun(run).outputs.modelOutputs.map(\.modelId) == [model.modelId])
+            #expect(try await tracking.searchLoggedModels(experimentIds: [exp]).items.map(\.modelId) == [model.modelId])
+            await #expect(throws: WharfError.self) { _ = try await tracking.getLoggedModel("m-missing") }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import WharfPlatform
+@testable import WharfServer
+
+/// The native `/v1` tracking and registry routes.
+@Suite struct TrackingRoutesTests {
+    @Test func experimentsRunsLoggingAndSearch() async throws {
+        let server = try await TestServer.make()
+        try await server.test { client in
+            let experimentId = try await client.execute(uri: "/v1/experiments", method: .post, body: jsonBody(#"{"name":"leads","tags":[{"key":"team","value":"growth"}]}"#)) { response in
+                #expect(response.status == .created)
+                return response.body.json["experimentId"] as? String ?? ""
+            }
+            let runId = try await client.execute(uri: "/v1/runs", method: .post, body: jsonBody(#"{"experimentId":"\#(experimentId)","runName":"first"}"#)) { response in
+                #expect(response.status == .created)
+                return (response.body.json["info"] as? [String: Any])?["runId"] as? String ?? ""
+            }
+            try await client.execute(uri: "/v1/runs/\(runId)/log", method: .post,
+                                     body: jsonBody(#"{"metrics":[{"key":"auc","value":0.91,"step":1},{"key":"auc","value":0.85}],"params":[{"key":"max_depth","value":"6"}]}"#)) {
+                #expect($0.status == .noContent)
+            }
+            try await client.execute(uri: "/v1/runs/\(runId)/log", method: .post, body: jsonBody(#"{"params":[{"key":"max_depth","value":"7"}]}"#)) { response in
+                #expect(response.status == .conflict)
+                #expect(response.body.errorField == "params.max_depth")
+            }
+            try await client.execute(uri: "/v1/runs/\(runId)/metrics/auc", method: .get) { response in
+                let values = (response.body.json["metrics"] as? [[String: Any]] ?? []).map { $0["value"] as? Double }
+                #expect(values == [0.85, 0.91])
+            }
+            let filter = "metrics.auc > 0.9 and params.max_depth = '6'".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            try await client.execute(uri: "/v1/runs?experimentId=\(experimentId)&filter=\(filter)&orderBy=metrics.auc%20DESC", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect((response.body.json["runs"] as? [Any])?.count == 1)
+            }
+            try await client.execute(uri: "/v1/runs?experimentId=\(experimentId)&filter=metrics.auc%20%3E", method: .get) { response in
+                #expect(response.status == .badRequest)
+                #expect(response.body.errorField == "filter")
+            }
+            try await client.execute(uri: "/v1/runs/\(runId)", method: .patch, body: jsonBody(#"{"status":"DONE"}"#)) { response in
+                #expect(response.status == .badRequest)
+                #expect(response.body.errorField == "status")
+            }
+            try await client.execute(uri: "/v1/runs/\(runId)", method: .patch, body: jsonBody(#"{"status":"FINISHED","endTime":5}"#)) { response in
+                #expect((response.body.json["info"] as? [String: Any])?["status"] as? String == "FINISHED")
+            }
+            try await client.execute(uri: "/v1/runs/\(runId)", method: .delete) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/v1/runs?experimentId=\(experimentId)", method: .get) { #expect(($0.body.json["runs"] as? [Any])?.count == 0) }
+            try await client.execute(uri: "/v1/experiments/404", method: .get) { #expect($0.status == .notFound) }
+        }
+    }
+
+    @Test func registryRoutesAndLineage() async throws {
+        let server = try await TestServer.make()
+        try await server.test { client in
+            let run = try await server.platform.tracking.createRun(experimentId: "0")
+            try await server.platform.tracking.logInputs(runId: run.info.runId, datasets: [
+                DatasetInput(tags: [], dataset: Dataset(name: "leads", digest: "f00d", sourceType: "local", source: "leads.csv")),
+            ])
+            try await client.execute(uri: "/v1/models", method: .post, body: jsonBody(#"{"name":"scorer"}"#)) { #expect($0.status == .created) }
+            try await client.execute(uri: "/v1/models/scorer/versions", method: .post, body: jsonBody(#"{"source":"runs:/\#(run.info.runId)/model","runId":"\#(run.info.runId)"}"#)) { response in
+                #expect(response.status == .created)
+                #expect(response.body.json["version"] as? String == "1")
+            }
+            try await client.execute(uri: "/v1/models/scorer/aliases/champion", method: .put, body: jsonBody(#"{"version":"1"}"#)) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/v1/models/scorer/aliases/champion", method: .get) { #expect($0.body.json["version"] as? String == "1") }
+            try await client.execute(uri: "/v1/models/scorer/versions/1/lineage", method: .get) { response in
+                #expect(response.body.json["runId"] as? String == run.info.runId)
+                #expect((response.body.json["datasets"] as? [[String: Any]])?.first?["digest"] as? String == "f00d")
+            }
+            try await client.execute(uri: "/v1/models/scorer/versions/1/stage", method: .post, body: jsonBody(#"{"stage":"Staging"}"#)) {
+                #expect($0.body.json["currentStage"] as? String == "Staging")
+            }
+            try await client.execute(uri: "/v1/models/scorer/versions/1", method: .delete) { #expect($0.status == .conflict) }
+            try await client.execute(uri: "/v1/models/scorer/versions/x", method: .get) { response in
+                #expect(response.status == .badRequest)
+                #expect(response.body.errorField == "version")
+            }
+            try await client.execute(uri: "/v1/artifacts/0/../../x", method: .put, body: ByteBuffer(string: "x")) { #expect($0.status == .badRequest) }
+        }
+    }
+}
