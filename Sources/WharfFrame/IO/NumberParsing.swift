@@ -72,27 +72,16 @@ enum NumberParsing {
         var i = 0
         let negative = p[0] == 45
         if negative || p[0] == 43 { i = 1 }
-        var mantissa: UInt64 = 0
-        let intStart = i
-        while i < n {
-            let d = p[i] &- 48
-            if d >= 10 { break }
-            mantissa = mantissa &* 10 &+ UInt64(d)
-            i += 1
-        }
-        var digits = i - intStart
+        var (mantissa, digits) = digitRun(p + i, n - i)
+        i += digits
         var fraction = 0
         if i < n, p[i] == 46 {
             i += 1
-            let fracStart = i
-            while i < n {
-                let d = p[i] &- 48
-                if d >= 10 { break }
-                mantissa = mantissa &* 10 &+ UInt64(d)
-                i += 1
-            }
-            fraction = i - fracStart
-            digits += fraction
+            let (f, fd) = digitRun(p + i, n - i)
+            i += fd
+            fraction = fd
+            digits += fd
+            mantissa = mantissa &* powerOf10Int(fd) &+ f
         }
         guard digits > 0 else { return (nil, 0) }
         var exp10 = -fraction
@@ -114,6 +103,61 @@ enum NumberParsing {
         return (nil, i)
     }
 
+    /// The run of decimal digits at `p` (at most `n` bytes) as a number and its length. Eight bytes are examined at
+    /// once without a branch per digit (SWAR); the value is meaningful for runs of up to 19 digits.
+    @inline(__always) static func digitRun(_ p: UnsafePointer<UInt8>, _ n: Int) -> (UInt64, Int) {
+        var value: UInt64 = 0
+        var count = 0
+        while n - count >= 8 {
+            let w = UnsafeRawPointer(p + count).loadUnaligned(as: UInt64.self).littleEndian
+            // Zero bytes in `nonDigit` are digits: high nibble 3 and low nibble at most 9.
+            let nonDigit = ((w & 0xF0F0_F0F0_F0F0_F0F0) | (((w &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) >> 4)) ^ 0x3333_3333_3333_3333
+            let run = nonDigit == 0 ? 8 : nonDigit.trailingZeroBitCount / 8
+            if run == 0 { return (value, count) }
+            // Left-align the run so the missing digits become leading zeros, then combine pairs, quads, octets.
+            var d = (w &- 0x3030_3030_3030_3030) << UInt64(8 * (8 - run))
+            d = (d &* 10 &+ (d >> 8)) & 0x00FF_00FF_00FF_00FF
+            d = (d &* 100 &+ (d >> 16)) & 0x0000_FFFF_0000_FFFF
+            d = (d &* 10000 &+ (d >> 32)) & 0xFFFF_FFFF
+            value = value &* powerOf10Int(run) &+ d
+            count += run
+            if run < 8 { return (value, count) }
+        }
+        while count < n {
+            let c = p[count] &- 48
+            if c >= 10 { break }
+            value = value &* 10 &+ UInt64(c)
+            count += 1
+        }
+        return (value, count)
+    }
+
+    /// 10^e for e in 0...19 (a UInt64 holds up to 10^19).
+    @inline(__always) static func powerOf10Int(_ e: Int) -> UInt64 {
+        switch e {
+        case 0: return 1
+        case 1: return 10
+        case 2: return 100
+        case 3: return 1000
+        case 4: return 10000
+        case 5: return 100_000
+        case 6: return 1_000_000
+        case 7: return 10_000_000
+        case 8: return 100_000_000
+        case 9: return 1_000_000_000
+        case 10: return 10_000_000_000
+        case 11: return 100_000_000_000
+        case 12: return 1_000_000_000_000
+        case 13: return 10_000_000_000_000
+        case 14: return 100_000_000_000_000
+        case 15: return 1_000_000_000_000_000
+        case 16: return 10_000_000_000_000_000
+        case 17: return 100_000_000_000_000_000
+        case 18: return 1_000_000_000_000_000_000
+        default: return 10_000_000_000_000_000_000
+        }
+    }
+
     static func slow(_ p: UnsafePointer<UInt8>, _ n: Int) -> Double? {
         let s = String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
         switch s.lowercased() {
@@ -122,6 +166,8 @@ enum NumberParsing {
         default: break
         }
         guard let first = s.utf8.first, first == 45 || first == 43 || first == 46 || (first >= 48 && first <= 57) else { return nil }
+        // Decimal only: the standard library would also read hexadecimal floats such as 0x10.
+        if s.utf8.contains(where: { $0 == 120 || $0 == 88 || $0 == 112 || $0 == 80 }) { return nil }
         return Double(s)
     }
 
