@@ -74,13 +74,15 @@ extension DataFrame {
         return try sample(Int((Double(rowCount) * fraction).rounded()), seed: seed)
     }
 
-    /// Distinct values of a column with their counts, most frequent first (ties in value order); nulls counted
-    /// when `includeNull`.
+    /// Distinct values of a column with their counts in a column `count`, most frequent first (ties in value
+    /// order); nulls counted when `includeNull`.
     public func valueCounts(_ name: String, includeNull: Bool = false) throws(FrameError) -> DataFrame {
         let c = try column(name)
         let g = try DataFrame([c]).groupBy([name], sort: true, dropNullKeys: !includeNull)
-        let counts = try g.aggregate([Aggregation(name, .size, as: "count")])
-        let order = try counts.sortPermutation([SortKey("count", ascending: false)])
+        // The counts column is `count` (or `count_of_count` when the column itself is called `count`).
+        let countName = name == "count" ? "count_of_count" : "count"
+        let counts = try g.aggregate([Aggregation(name, .size, as: countName)])
+        let order = try counts.sortPermutation([SortKey(countName, ascending: false)])
         return counts.take(order)
     }
 
