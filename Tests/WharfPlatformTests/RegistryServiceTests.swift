@@ -31,6 +31,12 @@ import Testing
             #expect(v2.version == "2")
             #expect(v1.storageLocation == run.info.artifactUri + "/model")
             #expect(try await registry.lineage(name: "lead-scorer", version: "1").datasets.map(\.digest) == ["d1"])
+            let logged = try await tracking.createLoggedModel(experimentId: exp, name: "model", sourceRunId: run.info.runId, modelType: nil)
+            _ = try await registry.createRegisteredModel(name: "from-logged-model")
+            let fromModel = try await registry.createModelVersion(name: "from-logged-model", source: "models:/\(logged.modelId)", runId: nil)
+            #expect(fromModel.runId == run.info.runId)
+            #expect(fromModel.modelId == logged.modelId)
+            #expect(fromModel.storageLocation == logged.artifactUri)
 
             try await registry.setAlias(name: "lead-scorer", alias: "champion", version: "1")
             #expect(try await registry.versionByAlias(name: "lead-scorer", alias: "champion").version == "1")

@@ -118,6 +118,9 @@ import Testing
             } throws: { ($0 as? WharfError)?.field == "metrics" }
             try await tracking.logBatch(runId: run, metrics: Array(tooMany.prefix(1000)))
             #expect(try await tracking.metricHistory(runId: run, key: "m").items.count == 1000)
+            // An identical value logged again (as clients do when linking metrics to a model) is kept once, as in MLflow.
+            try await tracking.logBatch(runId: run, metrics: Array(tooMany.prefix(10)) + Array(tooMany.prefix(10)))
+            #expect(try await tracking.metricHistory(runId: run, key: "m").items.count == 1000)
         }
     }
 
@@ -229,6 +232,9 @@ import Testing
             try await tracking.logOutputs(runId: run, models: [ModelOutput(modelId: model.modelId, step: 0)])
             #expect(try await tracking.getRun(run).outputs.modelOutputs.map(\.modelId) == [model.modelId])
             #expect(try await tracking.searchLoggedModels(experimentIds: [exp]).items.map(\.modelId) == [model.modelId])
+            #expect(try await tracking.searchLoggedModels(experimentIds: [exp], filter: "name = 'clf'").items.map(\.modelId) == [model.modelId])
+            #expect(try await tracking.searchLoggedModels(experimentIds: [exp], filter: "name = 'report'").items.isEmpty)
+            await #expect(throws: WharfError.self) { _ = try await tracking.searchLoggedModels(experimentIds: [exp], filter: "colour = 'red'") }
             await #expect(throws: WharfError.self) { _ = try await tracking.getLoggedModel("m-missing") }
         }
     }

@@ -29,6 +29,9 @@ enum Migrations {
         Migration(version: 2, name: "experiment tracking and model registry") { _ in
             TrackingSchema.statements
         },
+        Migration(version: 3, name: "metric history keeps one copy of an identical value") { _ in
+            TrackingSchema.identicalMetricsOnce
+        },
     ]
 
     static var latestVersion: Int { all.last?.version ?? 0 }

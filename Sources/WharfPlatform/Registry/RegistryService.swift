@@ -104,10 +104,16 @@ public final class RegistryService: Sendable {
             let location = try await Self.storageLocation(source: source, runId: runId, modelId: modelId, db: db)
             var resolvedModelId = modelId
             if resolvedModelId == nil, source.hasPrefix("models:/m-") { resolvedModelId = String(source.dropFirst("models:/".count)) }
+            var sourceRunId = runId.flatMap { $0.isEmpty ? nil : $0 }
+            if sourceRunId == nil, let resolvedModelId {
+                // A version registered from a logged model inherits the model's run, as in MLflow.
+                sourceRunId = try await db.raw("SELECT source_run_id FROM logged_models WHERE model_id = \(bind: resolvedModelId)").first()?
+                    .decode(column: "source_run_id", as: String?.self)
+            }
             let next = try await db.raw("SELECT COALESCE(MAX(version), 0) + 1 AS n FROM model_versions WHERE name = \(bind: name)").first()?.decode(column: "n", as: Int64.self) ?? 1
             try await db.raw("""
                 INSERT INTO model_versions (name, version, description, creation_time, last_updated_time, source, run_id, model_id, storage_location, status, current_stage)
-                VALUES (\(bind: name), \(bind: next), \(bind: description), \(bind: now), \(bind: now), \(bind: source), \(bind: runId.flatMap { $0.isEmpty ? nil : $0 }),
+                VALUES (\(bind: name), \(bind: next), \(bind: description), \(bind: now), \(bind: now), \(bind: source), \(bind: sourceRunId),
                         \(bind: resolvedModelId), \(bind: location), 'READY', 'None')
                 """).run()
             for t in tags {

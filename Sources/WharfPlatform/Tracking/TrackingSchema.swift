@@ -182,4 +182,11 @@ enum TrackingSchema {
         )
         """,
     ]
+
+    /// As in MLflow, logging the same (key, value, timestamp, step) twice keeps one copy: clients re-log a run's
+    /// metrics when they link them to a logged model.
+    static let identicalMetricsOnce: [String] = [
+        "DROP INDEX run_metrics_history",
+        "CREATE UNIQUE INDEX run_metrics_identity ON run_metrics (run_id, key, step, timestamp, value, is_nan)",
+    ]
 }

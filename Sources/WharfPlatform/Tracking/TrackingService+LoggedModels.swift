@@ -74,15 +74,20 @@ extension TrackingService {
         }
     }
 
-    /// Logged models of some experiments, newest first.
-    public func searchLoggedModels(experimentIds: [String], maxResults: Int = 100, pageToken: String? = nil) async throws -> Page<LoggedModel> {
+    /// Logged models of some experiments, newest first; `filter` compares `name`, `source_run_id`, `model_id`,
+    /// `status` or `model_type` (`name = 'model'`, as the MLflow client sends when it resolves `runs:/` URIs).
+    public func searchLoggedModels(experimentIds: [String], filter: String? = nil, maxResults: Int = 100, pageToken: String? = nil) async throws -> Page<LoggedModel> {
         let offset = try PageToken.decode(pageToken)
         let limit = try Self.limit(maxResults)
+        let parsed = try FieldFilter.parse(filter, columns: [
+            "name": "name", "source_run_id": "source_run_id", "model_id": "model_id", "status": "status", "model_type": "model_type",
+        ])
         guard !experimentIds.isEmpty else { return Page(items: [], nextPageToken: nil) }
+        let backend = self.backend
         return try await store.withDatabase { db in
             let ids: [any Encodable & Sendable] = experimentIds
             let rows = try await db.raw("""
-                SELECT * FROM logged_models WHERE experiment_id IN (\(binds: ids))
+                SELECT * FROM logged_models WHERE experiment_id IN (\(binds: ids)) AND \(parsed.sql(backend: backend))
                 ORDER BY creation_time DESC, model_id LIMIT \(literal: limit + 1) OFFSET \(literal: offset)
                 """).all()
             var items: [LoggedModel] = []

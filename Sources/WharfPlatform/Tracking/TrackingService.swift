@@ -451,7 +451,10 @@ public final class TrackingService: Sendable {
                 latest[m.key] = m
             }
         }
-        try await db.raw("INSERT INTO run_metrics (run_id, key, value, is_nan, timestamp, step) VALUES \(rows.joined(separator: ", "))").run()
+        try await db.raw("""
+            INSERT INTO run_metrics (run_id, key, value, is_nan, timestamp, step) VALUES \(rows.joined(separator: ", "))
+            ON CONFLICT (run_id, key, step, timestamp, value, is_nan) DO NOTHING
+            """).run()
         let upserts = latest.values.sorted { $0.key < $1.key }.map { m -> SQLQueryString in
             let nan = m.value.isNaN
             return "(\(bind: runId), \(bind: m.key), \(bind: nan ? 0 : m.value), \(bind: nan ? 1 : 0), \(bind: m.timestamp), \(bind: m.step))"

@@ -141,7 +141,8 @@ struct MLflowTrackingRoutes {
         }
         on("/logged-models/search", [.post]) { p, _, _ in
             let page = try await tracking.searchLoggedModels(
-                experimentIds: try p.stringList("experiment_ids"), maxResults: try p.maxResults(default: 100), pageToken: try p.optionalString("page_token"))
+                experimentIds: try p.stringList("experiment_ids"), filter: try p.optionalString("filter"),
+                maxResults: try p.maxResults(default: 100), pageToken: try p.optionalString("page_token"))
             return try MLflowJSON.response([("models", page.items.map(MLflowLoggedModel.init)), ("next_page_token", page.nextPageToken)])
         }
         on("/logged-models/{model_id}", [.get]) { _, _, context in
