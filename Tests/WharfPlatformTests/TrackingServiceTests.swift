@@ -155,6 +155,10 @@ import Testing
             #expect(try await search("tags.\"mlflow.source.type\" = 'LOCAL'").count == 6)
             #expect(try await search("tags.mlflow.source.type = 'LOCAL'").count == 6)
             #expect(try await search("", order: ["metrics.auc DESC"], max: 2) == [ids[5], ids[4]])
+            // Ordering by a key the filter compares walks that key's rows in order (an inner join).
+            #expect(try await search("metrics.auc > 0.6 and tags.stage = 'prod'", order: ["metrics.auc DESC"], max: 2) == [ids[5], ids[4]])
+            #expect(try await search("params.max_depth = '8'", order: ["params.max_depth DESC", "metrics.auc DESC"]) == [ids[5], ids[3], ids[1]])
+            #expect(try await search("metrics.auc >= 0.9", order: ["metrics.auc ASC", "metrics.auc DESC"]) == [ids[4], ids[5]])
             #expect(try await search("", order: ["metrics.auc ASC"]) == ids)
             #expect(try await search("", order: ["params.max_depth DESC", "attributes.start_time ASC"]) == [ids[1], ids[3], ids[5], ids[0], ids[2], ids[4]])
             #expect(try await tracking.searchRuns(experimentIds: [b]).items.count == 2)

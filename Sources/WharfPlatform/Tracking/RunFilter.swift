@@ -348,15 +348,6 @@ public struct RunOrder: Sendable, Equatable {
 }
 
 extension RunFilter {
-    /// The SQL condition for the runs table aliased `r`, with every value bound.
-    func sql(backend: MetadataStore.Backend) -> SQLQueryString {
-        var parts: [SQLQueryString] = []
-        for c in comparisons {
-            parts.append(Self.condition(c, backend: backend))
-        }
-        return parts.isEmpty ? "1 = 1" : parts.joined(separator: " AND ")
-    }
-
     static func condition(_ c: Comparison, backend: MetadataStore.Backend) -> SQLQueryString {
         switch c.entity {
         case .metric:
@@ -418,16 +409,59 @@ extension RunFilter {
     }
 }
 
-extension RunOrder {
-    /// The sort expression over `r`; missing values sort last in either direction.
-    func sql() -> SQLQueryString {
-        let expression: SQLQueryString
-        switch entity {
-        case .metric: expression = "(SELECT m.value FROM run_latest_metrics m WHERE m.run_id = r.run_id AND m.key = \(bind: key))"
-        case .param: expression = "(SELECT p.value FROM run_params p WHERE p.run_id = r.run_id AND p.key = \(bind: key))"
-        case .tag: expression = "(SELECT t.value FROM run_tags t WHERE t.run_id = r.run_id AND t.key = \(bind: key))"
-        case .attribute, .dataset: expression = "r.\(unsafeRaw: key)"
+/// The SQL of a run search: the runs table `r` joined to one table per `order_by` key on a metric,
+/// param or tag, then the filter's conditions and the sort.
+///
+/// When the filter compares the same key an order follows (`metrics.auc > 0.8` ordered by `metrics.auc`),
+/// the join is inner and that comparison is made on the joined row, so the database can walk the
+/// `(key, value)` index in sort order and stop at the page's end instead of sorting every match.
+/// The other comparisons are correlated `EXISTS` lookups on primary keys.
+struct RunSearchSQL {
+    var joins: [SQLQueryString] = []
+    var conditions: [SQLQueryString] = []
+    var sorts: [SQLQueryString] = []
+
+    init(filter: RunFilter, orders: [RunOrder], backend: MetadataStore.Backend) {
+        var handled = Set<Int>()
+        for (index, order) in orders.enumerated() {
+            let table: String
+            switch order.entity {
+            case .metric: table = "run_latest_metrics"
+            case .param: table = "run_params"
+            case .tag: table = "run_tags"
+            case .attribute, .dataset:
+                sorts.append("r.\(unsafeRaw: order.key) \(unsafeRaw: order.ascending ? "ASC" : "DESC")")
+                continue
+            }
+            let alias = "o\(index)"
+            let compared = filter.comparisons.indices.filter { filter.comparisons[$0].entity == order.entity && filter.comparisons[$0].key == order.key }
+            let direction = order.ascending ? "ASC" : "DESC"
+            if compared.isEmpty {
+                joins.append("LEFT JOIN \(unsafeRaw: table) \(unsafeRaw: alias) ON \(unsafeRaw: alias).run_id = r.run_id AND \(unsafeRaw: alias).key = \(bind: order.key)")
+                sorts.append("(CASE WHEN \(unsafeRaw: alias).value IS NULL THEN 1 ELSE 0 END), \(unsafeRaw: alias).value \(unsafeRaw: direction)")
+            } else {
+                joins.append("JOIN \(unsafeRaw: table) \(unsafeRaw: alias) ON \(unsafeRaw: alias).run_id = r.run_id AND \(unsafeRaw: alias).key = \(bind: order.key)")
+                sorts.append("\(unsafeRaw: alias).value \(unsafeRaw: direction)")
+                for i in compared where !handled.contains(i) {
+                    handled.insert(i)
+                    conditions.append(RunFilter.joinedCondition(filter.comparisons[i], alias: alias, backend: backend))
+                }
+            }
         }
-        return "(CASE WHEN \(expression) IS NULL THEN 1 ELSE 0 END), \(expression) \(unsafeRaw: ascending ? "ASC" : "DESC")"
+        for (i, comparison) in filter.comparisons.enumerated() where !handled.contains(i) {
+            conditions.append(RunFilter.condition(comparison, backend: backend))
+        }
+        sorts.append("r.start_time DESC")
+        sorts.append("r.run_id ASC")
+    }
+}
+
+extension RunFilter {
+    /// A comparison made on a joined row of the key's own table (alias `alias`).
+    static func joinedCondition(_ c: Comparison, alias: String, backend: MetadataStore.Backend) -> SQLQueryString {
+        if c.entity == .metric, case .number(let number) = c.value {
+            return "\(unsafeRaw: alias).value \(unsafeRaw: sqlOperator(c.op)) \(bind: number) AND \(unsafeRaw: alias).is_nan = 0"
+        }
+        return stringComparison("\(alias).value", c.op, c.value, backend: backend)
     }
 }

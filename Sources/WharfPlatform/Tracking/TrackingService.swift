@@ -317,11 +317,12 @@ public final class TrackingService: Sendable {
         return try await store.withDatabase { db in
             let ids: [any Encodable & Sendable] = experimentIds
             let stages: [any Encodable & Sendable] = view.stages
-            var query: SQLQueryString = """
-                SELECT r.* FROM runs r WHERE r.experiment_id IN (\(binds: ids)) AND r.lifecycle_stage IN (\(binds: stages)) AND \(parsed.sql(backend: backend)) ORDER BY
-                """
-            for order in orders { query += " \(order.sql())," }
-            query += " r.start_time DESC, r.run_id ASC LIMIT \(literal: limit + 1) OFFSET \(literal: offset)"
+            let plan = RunSearchSQL(filter: parsed, orders: orders, backend: backend)
+            var query: SQLQueryString = "SELECT r.* FROM runs r"
+            for join in plan.joins { query += " \(join)" }
+            query += " WHERE r.experiment_id IN (\(binds: ids)) AND r.lifecycle_stage IN (\(binds: stages))"
+            for condition in plan.conditions { query += " AND \(condition)" }
+            query += " ORDER BY \(plan.sorts.joined(separator: ", ")) LIMIT \(literal: limit + 1) OFFSET \(literal: offset)"
             let rows = try await db.raw(query).all()
             let infos = try rows.prefix(limit).map(Self.runInfo)
             let runs = try await Self.loadRuns(infos, db: db)
