@@ -122,10 +122,10 @@ extension DataFrame {
             case .scalar(let v): return .scalar(.bool(v.isNull))
             }
         case .not(let inner):
-            guard case .mask(let m) = try broadcastMask(evaluate(inner)) else { preconditionFailure() }
+            let m = try broadcastMask(evaluate(inner))
             return .mask(m.map { $0.map { !$0 } })
         case .and(let a, let b), .or(let a, let b):
-            guard case .mask(let x) = try broadcastMask(evaluate(a)), case .mask(let y) = try broadcastMask(evaluate(b)) else { preconditionFailure() }
+            let x = try broadcastMask(evaluate(a)), y = try broadcastMask(evaluate(b))
             var isAnd = false
             if case .and = e { isAnd = true }
             return .mask(zip(x, y).map { p, q in
@@ -169,10 +169,10 @@ extension DataFrame {
         }
     }
 
-    private func broadcastMask(_ v: Evaluated) throws(FrameError) -> Evaluated {
+    private func broadcastMask(_ v: Evaluated) throws(FrameError) -> [Bool?] {
         switch v {
-        case .mask: return v
-        case .scalar(.bool(let b)): return .mask(Array(repeating: b, count: rowCount))
+        case .mask(let m): return m
+        case .scalar(.bool(let b)): return Array(repeating: b, count: rowCount)
         default: throw FrameError(.invalidArgument, "a logical operator needs conditions on both sides", field: "predicate")
         }
     }
