@@ -11,7 +11,8 @@ VENV=Benchmarks/.venv-bench
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
 "$VENV/bin/pip" install --quiet --disable-pip-version-check "moto[server]==5.2.1" "boto3==1.43.11"
 SCRATCH=${WHARF_BUILD_PATH:-.build}
-swift build -c release --scratch-path "$SCRATCH" --product wharf --product WharfS3Bench >/dev/null
+swift build -c release --scratch-path "$SCRATCH" --product wharf >/dev/null
+swift build -c release --scratch-path "$SCRATCH" --product WharfS3Bench >/dev/null
 BIN="$SCRATCH/release"
 WORK=$(mktemp -d /tmp/wharf-s3-bench.XXXXXX)
 PIDS=()
@@ -32,7 +33,8 @@ for target in wharf moto; do
   curl -fs -X PUT "$ep/bench" >/dev/null
   for c in 1 16; do
     for op in put get; do
-      printf '{"target": "%s", "result": %s}\n' $target "$("$BIN/WharfS3Bench" --endpoint "$ep" --op $op --concurrency $c --count "$COUNT")" >>"$RESULTS"
+      [ $op = put ] && prefix="c$c" || prefix="c1"
+      printf '{"target": "%s", "result": %s}\n' $target "$("$BIN/WharfS3Bench" --endpoint "$ep" --op $op --prefix $prefix --concurrency $c --count "$COUNT")" >>"$RESULTS"
     done
   done
 done

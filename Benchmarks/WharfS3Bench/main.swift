@@ -1,5 +1,6 @@
 // Load generator for Benchmarks/s3.sh: PUTs or GETs small objects through any S3 endpoint with N
-// requests in flight, and prints objects per second as JSON. The same binary drives Wharf and moto.
+// requests in flight (unsigned: both servers run open), and prints objects per second as JSON.
+// The same binary drives Wharf and moto.
 import AsyncHTTPClient
 import Foundation
 import NIOCore
@@ -11,6 +12,8 @@ struct Options {
     var count = 5000
     var concurrency = 1
     var operation = "put"
+    /// Keys are PREFIX/INDEX: each PUT writes a new key (moto refuses some overwrites), GETs read a PUT run's keys.
+    var prefix = "obj"
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -23,6 +26,7 @@ struct Options {
             case "--count": count = Int(value)!
             case "--concurrency": concurrency = Int(value)!
             case "--op": operation = value
+            case "--prefix": prefix = value
             default: fatalError("unknown flag \(flag)")
             }
         }
@@ -36,7 +40,7 @@ let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: confi
 let payload = ByteBuffer(bytes: (0..<options.size).map { UInt8(truncatingIfNeeded: $0 &* 31) })
 
 func request(_ index: Int) async throws {
-    var request = HTTPClientRequest(url: "\(options.endpoint)/\(options.bucket)/obj/\(index % 1000)")
+    var request = HTTPClientRequest(url: "\(options.endpoint)/\(options.bucket)/\(options.prefix)/\(index)")
     if options.operation == "put" {
         request.method = .PUT
         request.body = .bytes(payload)
