@@ -159,9 +159,36 @@ def test_read_keys_cannot_write(tracking):
     assert status == 401
 
 
-def test_hundred_concurrent_clients_logging_to_one_run_lose_nothing(tracking):
-    token = tracking.writer[1]
-    api = tracking.url + "/api/2.0/mlflow"
+@pytest.fixture(scope="module")
+def postgres_server(wharf):
+    """A second Wharf server on PostgreSQL (WHARF_TEST_POSTGRES_URL), open on loopback with no keys."""
+    url = os.environ.get("WHARF_TEST_POSTGRES_URL")
+    if not url:
+        if os.environ.get("WHARF_TEST_REQUIRE_SERVICES") == "1":
+            pytest.fail("WHARF_TEST_POSTGRES_URL is required")
+        pytest.skip("WHARF_TEST_POSTGRES_URL is not set")
+    previous = os.environ.get("WHARF_DATABASE_URL")
+    os.environ["WHARF_DATABASE_URL"] = url
+    try:
+        server = type(wharf)(wharf.binary)
+    finally:
+        if previous is None:
+            os.environ.pop("WHARF_DATABASE_URL", None)
+        else:
+            os.environ["WHARF_DATABASE_URL"] = previous
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_hundred_concurrent_clients_logging_to_one_run_lose_nothing(tracking, backend, request):
+    if backend == "postgres":
+        server = request.getfixturevalue("postgres_server")
+        token = None
+    else:
+        server = tracking
+        token = tracking.writer[1]
+    api = server.url + "/api/2.0/mlflow"
     status, created = call(api + "/runs/create", "POST", {"experiment_id": "0", "run_name": "concurrency"}, token=token)
     assert status == 200
     run_id = created["run"]["info"]["run_id"]
