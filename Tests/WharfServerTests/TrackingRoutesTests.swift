@@ -66,7 +66,22 @@ import WharfPlatform
             }
             try await client.execute(uri: "/v1/models/scorer/aliases/champion", method: .put, body: jsonBody(#"{"version":"1"}"#)) { #expect($0.status == .ok) }
             try await client.execute(uri: "/v1/models/scorer/aliases/champion", method: .get) { #expect($0.body.json["version"] as? String == "1") }
+            let mlmodel = """
+                artifact_path: model
+                signature:
+                  inputs: '[{"type": "double", "name": "visits", "required": true}]'
+                  outputs: '[{"type": "long", "required": true}]'
+                  params: null
+                utc_time_created: '2026-11-23'
+
+                """
+            try await client.execute(uri: "/v1/artifacts/0/\(run.info.runId)/artifacts/model/MLmodel", method: .put, body: ByteBuffer(string: mlmodel)) {
+                #expect($0.status == .noContent)
+            }
             try await client.execute(uri: "/v1/models/scorer/versions/1/lineage", method: .get) { response in
+                let signature = response.body.json["signature"] as? [String: Any]
+                #expect(signature?["inputs"] as? String == #"[{"type": "double", "name": "visits", "required": true}]"#)
+                #expect(signature?["outputs"] as? String == #"[{"type": "long", "required": true}]"#)
                 #expect(response.body.json["runId"] as? String == run.info.runId)
                 #expect((response.body.json["datasets"] as? [[String: Any]])?.first?["digest"] as? String == "f00d")
             }

@@ -57,5 +57,35 @@ public struct ModelLineage: Codable, Sendable, Hashable {
     public var runId: String?
     public var modelId: String?
     public var source: String
+    public var storageLocation: String
     public var datasets: [Dataset]
+    /// The input and output schema from the version's MLmodel file, when it has one.
+    public var signature: ModelSignature?
+}
+
+/// A model's input and output schema as MLflow writes them in MLmodel (JSON column specs).
+public struct ModelSignature: Codable, Sendable, Hashable {
+    public var inputs: String?
+    public var outputs: String?
+
+    /// Reads the `signature:` block of an MLmodel YAML file; nil when there is none.
+    public static func parse(mlmodel text: String) -> ModelSignature? {
+        var inBlock = false
+        var signature = ModelSignature(inputs: nil, outputs: nil)
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("signature:") { inBlock = true; continue }
+            guard inBlock else { continue }
+            guard line.hasPrefix(" ") else { break }
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            for field in ["inputs", "outputs"] where trimmed.hasPrefix(field + ":") {
+                var value = trimmed.dropFirst(field.count + 1).trimmingCharacters(in: .whitespaces)
+                if value.hasPrefix("'"), value.hasSuffix("'"), value.count >= 2 {
+                    value = String(value.dropFirst().dropLast()).replacingOccurrences(of: "''", with: "'")
+                }
+                guard value != "null", !value.isEmpty else { continue }
+                if field == "inputs" { signature.inputs = value } else { signature.outputs = value }
+            }
+        }
+        return inBlock && (signature.inputs != nil || signature.outputs != nil) ? signature : nil
+    }
 }

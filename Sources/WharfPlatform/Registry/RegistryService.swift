@@ -240,7 +240,9 @@ public final class RegistryService: Sendable {
                 }
             }
         }
-        return ModelLineage(name: name, version: version, runId: runId, modelId: mv.modelId, source: mv.source, datasets: datasets)
+        return ModelLineage(
+            name: name, version: version, runId: runId, modelId: mv.modelId, source: mv.source,
+            storageLocation: mv.storageLocation, datasets: datasets, signature: nil)
     }
 
     // MARK: aliases

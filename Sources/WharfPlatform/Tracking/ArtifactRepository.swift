@@ -112,6 +112,16 @@ public final class ArtifactRepository: Sendable {
         for key in keys { try await objects.deleteObject(bucket: Self.bucket, key: key) }
     }
 
+    /// The signature in the MLmodel file under an `mlflow-artifacts:/` location, if the file exists and has one.
+    public func signature(at location: String) async -> ModelSignature? {
+        guard location.hasPrefix(TrackingService.artifactScheme) else { return nil }
+        let root = location.dropFirst(TrackingService.artifactScheme.count).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        guard let key = try? Self.validate(path: root + "/MLmodel"),
+              let bytes = try? await objects.getObjectBytes(bucket: Self.bucket, key: key, limit: 4 << 20)
+        else { return nil }
+        return ModelSignature.parse(mlmodel: String(buffer: bytes))
+    }
+
     private func ensureBucket() async throws {
         guard try await !objects.bucketExists(Self.bucket) else { return }
         do {

@@ -92,8 +92,11 @@ struct RegistryRoutes {
             try await registry.deleteModelVersion(name: try context.parameters.require("name"), version: try context.parameters.require("version"))
             return Response(status: .noContent)
         }
+        let artifacts = platform.artifacts
         group.get("/models/{name}/versions/{version}/lineage") { _, context in
-            try NativeJSON.response(try await registry.lineage(name: try context.parameters.require("name"), version: try context.parameters.require("version")))
+            var lineage = try await registry.lineage(name: try context.parameters.require("name"), version: try context.parameters.require("version"))
+            lineage.signature = await artifacts.signature(at: lineage.storageLocation)
+            return try NativeJSON.response(lineage)
         }
         group.post("/models/{name}/versions/{version}/stage") { request, context in
             let body = try await request.decodeJSON(as: Transition.self, context: context)
