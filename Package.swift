@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "wharf", targets: ["wharf"]),
         .library(name: "WharfStates", targets: ["WharfStates"]),
+        .library(name: "WharfFrame", targets: ["WharfFrame"]),
+        .library(name: "WharfLearn", targets: ["WharfLearn"]),
         .library(name: "WharfObjectStore", targets: ["WharfObjectStore"]),
     ],
     dependencies: [
@@ -19,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
@@ -69,14 +73,36 @@ let package = Package(
                 "WharfPlatform",
                 "WharfObjectStore",
                 "WharfStates",
+                "WharfFrame",
+                "WharfLearn",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "_NIOFileSystem", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
-            ],
-            exclude: ["Data", "Learn"]
+            ]
+        ),
+        .systemLibrary(name: "CWharfFrameSystem", path: "Sources/WharfFrame/CSystem"),
+        .target(
+            name: "WharfFrame",
+            dependencies: ["CWharfFrameSystem"],
+            exclude: ["CSystem"]
+        ),
+        .executableTarget(
+            name: "WharfFrameBench",
+            dependencies: ["WharfFrame"],
+            path: "Benchmarks/WharfFrameBench"
+        ),
+        .target(
+            name: "WharfLearn",
+            dependencies: ["WharfFrame"]
+        ),
+        .executableTarget(
+            name: "WharfLearnBench",
+            dependencies: ["WharfLearn", "WharfFrame"],
+            path: "Benchmarks/WharfLearnBench"
         ),
         .target(
             name: "WharfStates",
@@ -101,6 +127,15 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
+        ),
+        .testTarget(
+            name: "WharfFrameTests",
+            dependencies: ["WharfFrame", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
+        .testTarget(
+            name: "WharfLearnTests",
+            dependencies: ["WharfLearn", "WharfFrame"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "WharfStatesTests",
