@@ -115,7 +115,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "WharfS3Bench",
-            dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client")],
+            dependencies: ["WharfObjectStore", .product(name: "AsyncHTTPClient", package: "async-http-client")],
             path: "Benchmarks/WharfS3Bench"
         ),
         .testTarget(

@@ -30,7 +30,7 @@ export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_DEFAULT_REGION=us
 RESULTS="$WORK/results.jsonl"
 for target in wharf moto; do
   [ $target = wharf ] && ep="http://127.0.0.1:$WPORT" || ep="http://127.0.0.1:$MPORT"
-  curl -fs -X PUT "$ep/bench" >/dev/null
+  "$VENV/bin/python" -c 'import boto3,sys; boto3.client("s3", endpoint_url=sys.argv[1], region_name="us-east-1").create_bucket(Bucket="bench")' "$ep"
   for c in 1 16; do
     for op in put get; do
       [ $op = put ] && prefix="c$c" || prefix="c1"

@@ -1,9 +1,11 @@
 // Load generator for Benchmarks/s3.sh: PUTs or GETs small objects through any S3 endpoint with N
-// requests in flight (unsigned: both servers run open), and prints objects per second as JSON.
+// requests in flight, each SigV4-signed (UNSIGNED-PAYLOAD) as the SDKs send them, and prints objects
+// per second as JSON.
 // The same binary drives Wharf and moto.
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import WharfObjectStore
 
 struct Options {
     var endpoint = "http://127.0.0.1:8080"
@@ -39,13 +41,26 @@ configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1C
 let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
 let payload = ByteBuffer(bytes: (0..<options.size).map { UInt8(truncatingIfNeeded: $0 &* 31) })
 
+let signer = SigV4Signer(
+    credentials: SigV4Credentials(
+        accessKeyId: ProcessInfo.processInfo.environment["AWS_ACCESS_KEY_ID"] ?? "bench",
+        secretAccessKey: ProcessInfo.processInfo.environment["AWS_SECRET_ACCESS_KEY"] ?? "bench"
+    ),
+    region: "us-east-1"
+)
+let host = URL(string: options.endpoint)!.port.map { "\(URL(string: options.endpoint)!.host!):\($0)" } ?? URL(string: options.endpoint)!.host!
+
 func request(_ index: Int) async throws {
-    var request = HTTPClientRequest(url: "\(options.endpoint)/\(options.bucket)/\(options.prefix)/\(index)")
+    let path = "/\(options.bucket)/\(options.prefix)/\(index)"
+    var request = HTTPClientRequest(url: options.endpoint + path)
+    var signable = SigV4Request(method: options.operation == "put" ? "PUT" : "GET", path: path, headers: [("host", host)])
     if options.operation == "put" {
         request.method = .PUT
         request.body = .bytes(payload)
-        request.headers.add(name: "Content-Type", value: "application/octet-stream")
+        signable.headers.append(("content-type", "application/octet-stream"))
     }
+    signer.sign(&signable, payloadHash: SigV4.unsignedPayload)
+    for header in signable.headers where header.name != "host" { request.headers.add(name: header.name, value: header.value) }
     let response = try await client.execute(request, timeout: .seconds(60))
     let body = try await response.body.collect(upTo: 1 << 24)
     guard response.status == .ok else { fatalError("\(options.operation) \(index): HTTP \(response.status.code)") }
