@@ -83,6 +83,13 @@ import Testing
         }
     }
 
+    @Test func lastModifiedIsRFC1123() {
+        let date = Date(timeIntervalSince1970: 784_111_777)
+        #expect(S3XMLWriter.httpDate(date) == "Sun, 06 Nov 1994 08:49:37 GMT")
+        #expect(S3XMLWriter.parseHTTPDate("Sun, 06 Nov 1994 08:49:37 GMT") == date)
+        #expect(S3XMLWriter.httpDate(Date(timeIntervalSince1970: 1_795_402_053.9)) == "Mon, 23 Nov 2026 02:47:33 GMT")
+    }
+
     @Test func nativeRoutesAreNotTakenForBuckets() async throws {
         let server = try await TestServer.make()
         try await server.test { client in

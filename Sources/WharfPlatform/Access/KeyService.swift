@@ -10,6 +10,9 @@ public final class KeyService: Sendable {
     private let sealer: SecretSealer
     private let cache = Mutex<[String: CachedSecret]>([:])
     private static let cacheSeconds: Int64 = 5_000
+    /// Whether any active key exists, as last read, and when: asked on every call to an open server.
+    private let activeKeys = Mutex<(exists: Bool, loadedAt: Int64)?>(nil)
+    private static let activeKeysMilliseconds: Int64 = 1_000
 
     private struct CachedSecret {
         let key: APIKey
@@ -37,6 +40,7 @@ public final class KeyService: Sendable {
         let secret = Self.random(alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", count: 40)
         let sealed = try sealer.seal(secret)
         let digest = Self.digest(secret)
+        defer { activeKeys.withLock { $0 = nil } }
         try await store.transaction { db in
             try await db.raw("""
                 INSERT INTO api_keys (access_key_id, name, role, secret_sealed, secret_digest, created_at)
@@ -68,13 +72,22 @@ public final class KeyService: Sendable {
             try await db.raw("UPDATE api_keys SET revoked_at = \(bind: now) WHERE access_key_id = \(bind: accessKeyId) AND revoked_at IS NULL").run()
         }
         cache.withLock { _ = $0.removeValue(forKey: accessKeyId) }
+        activeKeys.withLock { $0 = nil }
         return try await get(accessKeyId)
     }
 
+    /// Whether any key is active. Read at most once a second per process (keys created or revoked by this
+    /// process are seen at once; by another server sharing the database within a second).
     public func hasActiveKeys() async throws -> Bool {
-        try await store.withDatabase { db in
+        let now = WallClock.millisecondsSinceEpoch()
+        if let known = activeKeys.withLock({ $0 }), now - known.loadedAt < Self.activeKeysMilliseconds {
+            return known.exists
+        }
+        let exists = try await store.withDatabase { db in
             try await db.raw("SELECT COUNT(*) AS n FROM api_keys WHERE revoked_at IS NULL").first()?.decode(column: "n", as: Int.self) ?? 0
         } > 0
+        activeKeys.withLock { $0 = (exists, now) }
+        return exists
     }
 
     /// The active key whose secret is `token`, compared in constant time; nil for anything else.

@@ -185,11 +185,19 @@ struct S3Operations: Sendable {
 
     private func getObject(_ s3: S3Request) async throws -> Response {
         let head = s3.method == .head
-        let info = try await store.headObject(bucket: s3.bucket!, key: s3.key!)
+        let range = s3.header("range").flatMap { ByteRange(httpHeader: $0) }
+        // One open serves the head, the preconditions and the bytes; HEAD without a range reads no bytes.
+        let download: ObjectDownload?
+        let info: ObjectInfo
+        if head && range == nil {
+            download = nil
+            info = try await store.headObject(bucket: s3.bucket!, key: s3.key!)
+        } else {
+            let opened = try await store.getObject(bucket: s3.bucket!, key: s3.key!, range: range)
+            download = opened
+            info = opened.info
+        }
         if let failure = preconditionFailure(s3, info: info) { return failure }
-        var range: ByteRange?
-        if let header = s3.header("range") { range = ByteRange(httpHeader: header) }
-        if let range { _ = try range.resolve(size: info.size) }
         var headers: HTTPFields = [
             S3Headers.etag: quoted(info.etag),
             .lastModified: S3XMLWriter.httpDate(info.lastModified),
@@ -199,17 +207,15 @@ struct S3Operations: Sendable {
         for (name, value) in info.metadata {
             if let field = HTTPField.Name("x-amz-meta-" + name) { headers[field] = value }
         }
-        if head && range == nil {
+        guard let download else {
             headers[.contentLength] = String(info.size)
             return Response(status: .ok, headers: headers)
         }
-        let download = try await store.getObject(bucket: s3.bucket!, key: s3.key!, range: range)
-        let length = info.size == 0 ? 0 : download.contentLength
-        headers[.contentLength] = String(length)
+        headers[.contentLength] = String(info.size == 0 ? 0 : download.contentLength)
         var status = HTTPResponse.Status.ok
         if range != nil, let served = download.range {
             status = .partialContent
-            headers[S3Headers.contentRange] = "bytes \(served.lowerBound)-\(served.upperBound)/\(download.info.size)"
+            headers[S3Headers.contentRange] = "bytes \(served.lowerBound)-\(served.upperBound)/\(info.size)"
         }
         if head { return Response(status: status, headers: headers) }
         return Response(status: status, headers: headers, body: ResponseBody(asyncSequence: download.body))
