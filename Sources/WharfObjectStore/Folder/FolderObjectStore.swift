@@ -15,7 +15,7 @@ public final class FolderObjectStore: ObjectStore {
     let rootDirectory: Descriptor
     let pool: NIOThreadPool
     /// Size of the chunks a get yields.
-    let readChunkSize = 256 << 10
+    let readChunkSize = 1 << 20
 
     /// Opens (creating when missing) the folder at `root`.
     public init(root: String, durable: Bool = true, threadPool: NIOThreadPool = .singleton) throws {
@@ -356,7 +356,8 @@ public final class FolderObjectStore: ObjectStore {
 /// A folder on the way to a key was removed by a concurrent delete; the write starts over.
 struct FolderVanished: Error {}
 
-/// Reads a byte range of an open file in chunks on the thread pool, one chunk per pull.
+/// Reads a byte range of an open file in chunks on the thread pool. While the consumer sends one
+/// chunk, the next is already being read (one chunk of read-ahead), so disk and network overlap.
 final class RangeReader: @unchecked Sendable {
     let file: Descriptor
     let pool: NIOThreadPool
@@ -364,6 +365,7 @@ final class RangeReader: @unchecked Sendable {
     let lock = NSLock()
     var offset: Int64
     let end: Int64
+    var readAhead: Task<ByteBuffer?, any Error>?
 
     init(file: Descriptor, range: ClosedRange<Int64>?, chunkSize: Int, pool: NIOThreadPool) {
         self.file = file
@@ -373,11 +375,38 @@ final class RangeReader: @unchecked Sendable {
         self.end = range.map { $0.upperBound + 1 } ?? 0
     }
 
+    deinit {
+        readAhead?.cancel()
+    }
+
     func next() async throws -> ByteBuffer? {
-        let start: Int64 = lock.withLock { offset }
-        guard start < end else { return nil }
-        let want = Int(min(Int64(chunkSize), end - start))
-        let buffer = try await pool.runIfActive { () -> ByteBuffer in
+        let pending: Task<ByteBuffer?, any Error>? = lock.withLock {
+            defer { readAhead = nil }
+            return readAhead
+        }
+        let chunk: ByteBuffer?
+        if let pending {
+            chunk = try await pending.value
+        } else {
+            chunk = try await readChunk()
+        }
+        if chunk != nil {
+            let following = Task { try await self.readChunk() }
+            lock.withLock { readAhead = following }
+        }
+        return chunk
+    }
+
+    /// Reads the chunk at the current offset and advances past it; nil at the end of the range.
+    private func readChunk() async throws -> ByteBuffer? {
+        let (start, want): (Int64, Int) = lock.withLock {
+            let start = offset
+            let want = Int(max(0, min(Int64(chunkSize), end - start)))
+            offset = start + Int64(want)
+            return (start, want)
+        }
+        guard want > 0 else { return nil }
+        return try await pool.runIfActive { () -> ByteBuffer in
             var buffer = ByteBufferAllocator().buffer(capacity: want)
             let n = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: want) { raw in
                 try POSIX.readFully(self.file, into: UnsafeMutableRawBufferPointer(rebasing: raw[0..<want]), at: start)
@@ -385,8 +414,6 @@ final class RangeReader: @unchecked Sendable {
             guard n == want else { throw ObjectStoreError.backend("object file ended early") }
             return buffer
         }
-        lock.withLock { offset = start + Int64(want) }
-        return buffer
     }
 }
 
