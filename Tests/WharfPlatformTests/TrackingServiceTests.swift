@@ -74,6 +74,10 @@ import Testing
             #expect(loaded.data.metrics.first(where: { $0.key == "loss" })?.value.isNaN == true)
             #expect(loaded.data.tags.contains(Tag(key: "stage", value: "prod")))
 
+            let extremes: [Double] = [.infinity, -.infinity, 1e-300, -1.7976931348623157e308, 0.1 + 0.2, 5e-324]
+            try await tracking.logBatch(runId: run.info.runId, metrics: extremes.enumerated().map { Metric(key: "edge", value: $0.element, timestamp: 1, step: Int64($0.offset)) })
+            #expect(try await tracking.metricHistory(runId: run.info.runId, key: "edge").items.map(\.value) == extremes)
+
             let history = try await tracking.metricHistory(runId: run.info.runId, key: "auc")
             #expect(history.items.map(\.value) == [0.7, 0.8, 0.9])
             #expect(history.items.map(\.step) == [0, 1, 2])

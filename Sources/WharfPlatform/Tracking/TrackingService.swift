@@ -442,8 +442,7 @@ public final class TrackingService: Sendable {
         rows.reserveCapacity(metrics.count)
         var latest: [String: Metric] = [:]
         for m in metrics {
-            let nan = m.value.isNaN
-            rows.append("(\(bind: runId), \(bind: m.key), \(bind: nan ? 0 : m.value), \(bind: nan ? 1 : 0), \(bind: m.timestamp), \(bind: m.step))")
+            rows.append("(\(bind: runId), \(bind: m.key), \(Self.number(m.value)), \(literal: m.value.isNaN ? 1 : 0), \(literal: m.timestamp), \(literal: m.step))")
             if let current = latest[m.key] {
                 if (m.step, m.timestamp) > (current.step, current.timestamp) || ((m.step, m.timestamp) == (current.step, current.timestamp) && m.value > current.value) {
                     latest[m.key] = m
@@ -457,8 +456,7 @@ public final class TrackingService: Sendable {
             ON CONFLICT (run_id, key, step, timestamp, value, is_nan) DO NOTHING
             """).run()
         let upserts = latest.values.sorted { $0.key < $1.key }.map { m -> SQLQueryString in
-            let nan = m.value.isNaN
-            return "(\(bind: runId), \(bind: m.key), \(bind: nan ? 0 : m.value), \(bind: nan ? 1 : 0), \(bind: m.timestamp), \(bind: m.step))"
+            "(\(bind: runId), \(bind: m.key), \(Self.number(m.value)), \(literal: m.value.isNaN ? 1 : 0), \(literal: m.timestamp), \(literal: m.step))"
         }
         try await db.raw("""
             INSERT INTO run_latest_metrics (run_id, key, value, is_nan, timestamp, step) VALUES \(upserts.joined(separator: ", "))
@@ -467,6 +465,15 @@ public final class TrackingService: Sendable {
                OR (excluded.step = run_latest_metrics.step AND excluded.timestamp > run_latest_metrics.timestamp)
                OR (excluded.step = run_latest_metrics.step AND excluded.timestamp = run_latest_metrics.timestamp AND excluded.value > run_latest_metrics.value)
             """).run()
+    }
+
+    /// A metric value in SQL: finite numbers as numeric literals (they are parsed Doubles, so no text reaches the
+    /// statement, and a 1,000-value batch binds three times fewer parameters), infinities bound, NaN stored as 0
+    /// beside its `is_nan` flag.
+    static func number(_ value: Double) -> SQLQueryString {
+        if value.isNaN { return "0" }
+        if value.isFinite { return "\(literal: value)" }
+        return "\(bind: value)"
     }
 
     /// Sets tags (last value wins); `mlflow.runName` also renames the run.
