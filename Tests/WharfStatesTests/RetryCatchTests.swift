@@ -154,13 +154,14 @@ import Testing
         #expect(try await runMachine(def, executor: beating, clock: clock).output == "done")
     }
 
+    /// Real time: beats every 0.1 s against a 3 s heartbeat, a margin that survives a loaded CI machine.
     @Test func heartbeatsOnTheSystemClock() async throws {
         let machine = try StateMachine(parsing: #"""
-        {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::x:y.waitForTaskToken", "HeartbeatSeconds": 1, "End": true}}}
+        {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::x:y.waitForTaskToken", "HeartbeatSeconds": 3, "End": true}}}
         """#)
         let beating = ClosureExecutor { req in
-            for _ in 0..<3 {
-                try await Task.sleep(nanoseconds: 400_000_000)
+            for _ in 0..<5 {
+                try await Task.sleep(nanoseconds: 100_000_000)
                 req.heartbeat.beat()
             }
             return .serviceResponse("alive")
@@ -168,7 +169,7 @@ import Testing
         let ok = await Interpreter(machine: machine, options: ExecutionOptions(executor: beating)).run(input: [:])
         #expect(ok.output == "alive")
         let silent = ClosureExecutor { _ in
-            try await Task.sleep(nanoseconds: 3_000_000_000)
+            try await Task.sleep(nanoseconds: 6_000_000_000)
             return .serviceResponse("late")
         }
         let late = await Interpreter(machine: machine, options: ExecutionOptions(executor: silent)).run(input: [:])
