@@ -154,11 +154,14 @@ import Testing
         #expect(try await runMachine(def, executor: beating, clock: clock).output == "done")
     }
 
-    /// Real time: beats every 0.1 s against a 3 s heartbeat, a margin that survives a loaded CI machine.
+    /// Real time. The beating task beats every 0.1 s against a 10 s heartbeat, a margin that survives a
+    /// starved CI machine; the silent one sends nothing for 6 s against a 1 s heartbeat.
     @Test func heartbeatsOnTheSystemClock() async throws {
-        let machine = try StateMachine(parsing: #"""
-        {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::x:y.waitForTaskToken", "HeartbeatSeconds": 3, "End": true}}}
-        """#)
+        func machine(heartbeat: Int) throws -> StateMachine {
+            try StateMachine(parsing: """
+            {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::x:y.waitForTaskToken", "HeartbeatSeconds": \(heartbeat), "End": true}}}
+            """)
+        }
         let beating = ClosureExecutor { req in
             for _ in 0..<5 {
                 try await Task.sleep(nanoseconds: 100_000_000)
@@ -166,13 +169,13 @@ import Testing
             }
             return .serviceResponse("alive")
         }
-        let ok = await Interpreter(machine: machine, options: ExecutionOptions(executor: beating)).run(input: [:])
-        #expect(ok.output == "alive")
+        let ok = await Interpreter(machine: try machine(heartbeat: 10), options: ExecutionOptions(executor: beating)).run(input: [:])
+        #expect(ok.output == "alive", "\(String(describing: ok.error)): \(String(describing: ok.cause))")
         let silent = ClosureExecutor { _ in
             try await Task.sleep(nanoseconds: 6_000_000_000)
             return .serviceResponse("late")
         }
-        let late = await Interpreter(machine: machine, options: ExecutionOptions(executor: silent)).run(input: [:])
+        let late = await Interpreter(machine: try machine(heartbeat: 1), options: ExecutionOptions(executor: silent)).run(input: [:])
         #expect(late.error == "States.HeartbeatTimeout")
     }
 
