@@ -40,13 +40,17 @@ struct CommandFailure: Error, CustomStringConvertible {
         } else if let text = String(data: body, encoding: .utf8), !text.isEmpty {
             message += ": " + text.prefix(300)
         }
-        let code: Int32 = switch status {
+        return CommandFailure(message: message, exitCode: exitCode(forStatus: status))
+    }
+
+    /// The documented exit code for an HTTP error status: 3 not found, 4 auth, 5 server, 1 otherwise.
+    static func exitCode(forStatus status: Int) -> Int32 {
+        switch status {
         case 404: 3
         case 401, 403: 4
         case 500...: 5
         default: 1
         }
-        return CommandFailure(message: message, exitCode: code)
     }
 }
 

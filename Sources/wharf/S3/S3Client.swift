@@ -52,13 +52,7 @@ struct S3Client {
             let parsed = try? S3XML.parse(Array(text.utf8))
             let code = parsed?.value("Code") ?? "HTTP \(response.status.code)"
             let message = parsed?.value("Message") ?? text
-            let exit: Int32 = switch response.status.code {
-            case 404: 3
-            case 401, 403: 4
-            case 500...: 5
-            default: 1
-            }
-            throw CommandFailure(message: "\(code): \(message)", exitCode: exit)
+            throw CommandFailure(message: "\(code): \(message)", exitCode: CommandFailure.exitCode(forStatus: Int(response.status.code)))
         }
         return response
     }
