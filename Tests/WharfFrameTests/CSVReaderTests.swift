@@ -156,6 +156,30 @@ import Testing
         #expect(b["id"][39_999] == .int(39_999))
     }
 
+    @Test func carriageReturnOnlyLineEndings() throws {
+        // Classic Mac OS files end records with a lone \r; a quoted \r is text, blank lines are skipped.
+        let f = try CSVReader.read(string: "a,b,c\r1,2.5,x\r3,-1,\"y\rz\"\r\r4,5,w")
+        #expect(f.columnNames == ["a", "b", "c"])
+        #expect(f.rowCount == 3)
+        #expect(f["a"].values == [.int(1), .int(3), .int(4)])
+        #expect(f["b"].values == [.double(2.5), .double(-1), .double(5)])
+        #expect(f["c"][1] == .string("y\rz"))
+        #expect(f["c"][2] == .string("w"))
+        let ragged = #expect(throws: FrameError.self) { try CSVReader.read(string: "a,b\r1,2\r3\r") }
+        #expect(ragged?.code == .raggedRow)
+        #expect(ragged?.line == 3)
+        // Large enough for many pieces on every thread, with numbers on the fast path.
+        var text = "id,x,s\r"
+        for i in 0..<60_000 { text += "\(i),\(Double(i) * 0.25),\(i % 5 == 0 ? "\"q\r\(i)\"" : "t\(i)")\r" }
+        var many = CSVOptions(); many.threads = 4
+        let big = try CSVReader(source: MemoryByteSource(Array(text.utf8)), options: many).readAll()
+        #expect(big.rowCount == 60_000)
+        #expect(big["id"][59_999] == .int(59_999))
+        #expect(big["x"][40_001] == .double(10_000.25))
+        #expect(big["s"][55] == .string("q\r55"))
+        #expect(big["s"][56] == .string("t56"))
+    }
+
     @Test func quotedFieldSpanningManyPieces() throws {
         // One field of about 1 MB with quotes and newlines covers several 256 KiB pieces.
         let long = String(repeating: "ab \"\"q\"\",\n", count: 90_000)

@@ -23,6 +23,64 @@ import Testing
         }
     }
 
+    /// `fastDouble` on `s` followed by a comma and padding (it reads ahead): nil when it declines.
+    static func fast(_ s: String) -> (Double, Int)? {
+        let bytes = Array(s.utf8) + Array(repeating: UInt8(ascii: ","), count: NumberParsing.fastReadAhead)
+        return bytes.withUnsafeBufferPointer { NumberParsing.fastDouble($0.baseAddress!) }
+    }
+
+    @Test func fastPathIsBitIdenticalToTheStandardLibrary() {
+        var rng = SeededGenerator(seed: 29)
+        let digits = Array("0123456789")
+        var taken = 0
+        for _ in 0..<200_000 {
+            var s = Bool.random(using: &rng) ? "-" : ""
+            s += String((0..<Int.random(in: 0...16, using: &rng)).map { _ in digits.randomElement(using: &rng)! })
+            if Int.random(in: 0..<5, using: &rng) > 0 {
+                s += "." + String((0..<Int.random(in: 0...16, using: &rng)).map { _ in digits.randomElement(using: &rng)! })
+            }
+            guard let (v, used) = Self.fast(s) else {
+                // Declined: only when the general parser is needed (no digits or more than 15 of them).
+                let count = s.filter(\.isNumber).count
+                #expect(count == 0 || count > 15, "\(s) declined")
+                continue
+            }
+            taken += 1
+            let expected = Double(s)
+            #expect(used == s.utf8.count, "\(s)")
+            #expect(expected != nil && v.bitPattern == expected!.bitPattern, "\(s): \(v) vs \(String(describing: expected))")
+        }
+        #expect(taken > 100_000)
+        // Values as the benchmark and pandas write them, through the whole reader.
+        var rows = "x,n\n"
+        var expected: [(Double, Int64)] = []
+        for _ in 0..<20_000 {
+            let x = (Double.random(in: -1000...1000, using: &rng) * 10_000).rounded() / 10_000
+            let n = Int64.random(in: -99_999_999_999...99_999_999_999, using: &rng)
+            rows += "\(x),\(n)\n"
+            expected.append((Double("\(x)")!, n))
+        }
+        let f = try! CSVReader.read(string: rows)
+        let xs = try! f["x"].doubles()
+        #expect(f["n"].type == .int64)
+        for (i, (x, n)) in expected.enumerated() {
+            #expect(xs[i].bitPattern == x.bitPattern)
+            #expect(f["n"][i] == .int(n))
+        }
+    }
+
+    @Test func fastPathDeclinesWhatItCannotReadExactly() {
+        for s in ["", "-", ".", "-.", "+1", "1e5", "1234567890123456", "0.1234567890123456", "12345678.12345678", "\"1\"", "NA"] {
+            if let (v, used) = Self.fast(s) {
+                // Accepted only as a prefix the general path then rejects by the byte after it.
+                #expect(used < s.utf8.count, "\(s) read as \(v)")
+            }
+        }
+        #expect(Self.fast("-0")!.0.sign == .minus)
+        #expect(Self.fast("5.")! == (5, 2) && Self.fast(".5")! == (0.5, 2))
+        #expect(Self.fast("999999999999999")!.0 == 999_999_999_999_999)
+    }
+
     @Test func edgeCases() {
         #expect(Self.parse("0.1") == 0.1)
         #expect(Self.parse("-0") == -0.0 && Self.parse("-0")!.sign == .minus)

@@ -13,7 +13,7 @@ struct CSVPieceScan: Sendable {
     func first(_ parity: Int) -> Int? { parity == 0 ? firstNewline.0 : firstNewline.1 }
     func last(_ parity: Int) -> Int? { parity == 0 ? lastNewline.0 : lastNewline.1 }
 
-    static func scan(_ b: UnsafeBufferPointer<UInt8>) -> CSVPieceScan {
+    static func scan(_ b: UnsafeBufferPointer<UInt8>, newline: UInt8) -> CSVPieceScan {
         var s = CSVPieceScan()
         var inQuote = 0
         var n = (0, 0), q = 0
@@ -21,7 +21,7 @@ struct CSVPieceScan: Sendable {
         let base = b.baseAddress!
         let count = b.count
         var i = 0
-        @inline(__always) func newline(_ at: Int) {
+        @inline(__always) func found(_ at: Int) {
             if inQuote == 0 { n.0 += 1; l0 = at; if f0 < 0 { f0 = at } } else { n.1 += 1; l1 = at; if f1 < 0 { f1 = at } }
         }
         // Eight bytes at a time: words without quotes only count their newlines (SWAR byte compare).
@@ -31,7 +31,7 @@ struct CSVPieceScan: Sendable {
         while i + 8 <= count {
             let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self).littleEndian
             let quotes = zeroBytes(w ^ (ones &* 34))
-            let lines = zeroBytes(w ^ (ones &* 10))
+            let lines = zeroBytes(w ^ (ones &* UInt64(newline)))
             if quotes == 0 {
                 if lines != 0 {
                     let c = lines.nonzeroBitCount
@@ -46,14 +46,14 @@ struct CSVPieceScan: Sendable {
             } else {
                 for k in i..<(i + 8) {
                     let c = base[k]
-                    if c == 34 { inQuote ^= 1; q += 1 } else if c == 10 { newline(k) }
+                    if c == 34 { inQuote ^= 1; q += 1 } else if c == newline { found(k) }
                 }
             }
             i += 8
         }
         while i < count {
             let c = base[i]
-            if c == 34 { inQuote ^= 1; q += 1 } else if c == 10 { newline(i) }
+            if c == 34 { inQuote ^= 1; q += 1 } else if c == newline { found(i) }
             i += 1
         }
         s.quotes = q
@@ -92,6 +92,7 @@ extension CSVReader {
         let pieceSize = max(1 << 18, min(16 << 20, length / max(1, threads * 4) + 1))
         let pieceCount = max(1, (length + pieceSize - 1) / pieceSize)
         let source = self.source
+        let newline = self.newline
         let scans = ParallelSlots(pieceCount, CSVPieceScan())
         let pool = ReadBufferPool()
         let readErrors = ParallelSlots<FrameError?>(pieceCount, nil)
@@ -99,7 +100,7 @@ extension CSVReader {
             let s = start + i * pieceSize
             let e = min(end, s + pieceSize)
             do throws(FrameError) {
-                scans[i] = try pool.withBytes(source, s..<e) { CSVPieceScan.scan($0) }
+                scans[i] = try pool.withBytes(source, s..<e) { CSVPieceScan.scan($0, newline: newline) }
             } catch {
                 readErrors[i] = error
             }
@@ -168,7 +169,7 @@ extension CSVReader {
         CSVColumnSink.withSlots(sinks[...]) { slots in
             let parser = CSVSegmentParser(fieldCount: names.count, fieldToSink: fieldToSink, fieldNames: names,
                                           sinks: sinks, slots: slots, na: NATokens(options.naTokens), delimiter: options.delimiter,
-                                          strict: options.strictQuotes, parseDates: options.parseDates)
+                                          strict: options.strictQuotes, parseDates: options.parseDates, newline: newline)
             DispatchQueue.concurrentPerform(iterations: starts.count) { k in
                 let s = starts[k]
                 let e = k + 1 < starts.count ? starts[k + 1] : windowEnd

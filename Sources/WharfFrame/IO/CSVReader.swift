@@ -14,6 +14,8 @@ public struct CSVReader: Sendable {
     let selected: [Int]
     let dataStart: Int
     let threads: Int
+    /// The byte ending records: `\n`, or `\r` for files with carriage returns and no line feed (classic Mac OS).
+    let newline: UInt8
 
     /// Opens a local file (gzip is detected from its first bytes).
     public init(path: String, options: CSVOptions = CSVOptions()) throws(FrameError) {
@@ -39,7 +41,9 @@ public struct CSVReader: Sendable {
         let truncated = prefix.count < size
         var start = 0
         if prefix.count >= 3, prefix[0] == 0xEF, prefix[1] == 0xBB, prefix[2] == 0xBF { start = 3 }
-        try Self.checkText(prefix, truncated: truncated, label: label)
+        let newline: UInt8 = !prefix.contains(10) && prefix.contains(13) ? 13 : 10
+        self.newline = newline
+        try Self.checkText(prefix, truncated: truncated, newline: newline, label: label)
         if !prefix[start...].contains(where: { $0 != 32 && $0 != 9 && $0 != 10 && $0 != 13 }) {
             if !truncated { throw FrameError(.emptyFile, "\(label) has no data (only blank lines)", field: label) }
         }
@@ -52,7 +56,7 @@ public struct CSVReader: Sendable {
         var headerEnd = start
         var sampleError: FrameError? = nil
         prefix.withUnsafeBufferPointer { buf in
-            var tok = CSVTokenizer(buf, delimiter: delimiter, strict: strict, position: start)
+            var tok = CSVTokenizer(buf, delimiter: delimiter, strict: strict, newline: newline, position: start)
             let wanted = options.inferenceRows + (options.hasHeader ? 1 : 0)
             while kinds.count + (headerNames == nil ? 0 : 1) < wanted, tok.startRecord() {
                 var fields: [CSVField] = []
@@ -142,11 +146,11 @@ public struct CSVReader: Sendable {
         dataStart = headerEnd
     }
 
-    private static func checkText(_ prefix: [UInt8], truncated: Bool, label: String) throws(FrameError) {
+    private static func checkText(_ prefix: [UInt8], truncated: Bool, newline: UInt8, label: String) throws(FrameError) {
         let head = prefix.prefix(65536)
         if head.contains(0) { throw FrameError(.notText, "\(label) is not text (it contains NUL bytes)", field: label) }
         // Validate UTF-8 up to the last newline so a character cut by the sample end is not blamed.
-        let cut = (truncated || head.count < prefix.count) ? (head.lastIndex(of: 10) ?? 0) : head.count
+        let cut = (truncated || head.count < prefix.count) ? (head.lastIndex(of: newline) ?? 0) : head.count
         if String(validating: head[..<cut], as: UTF8.self) == nil {
             throw FrameError(.notText, "\(label) is not UTF-8 text", field: label)
         }
@@ -209,10 +213,11 @@ public struct CSVReader: Sendable {
     func lineNumber(at offset: Int) throws(FrameError) -> Int {
         var line = 1
         var pos = 0
+        let newline = self.newline
         while pos < offset {
             let n = min(1 << 20, offset - pos)
             let block = try source.bytes(pos..<(pos + n))
-            line += block.withUnsafeBufferPointer { b in b.reduce(0) { $0 + ($1 == 10 ? 1 : 0) } }
+            line += block.withUnsafeBufferPointer { b in b.reduce(0) { $0 + ($1 == newline ? 1 : 0) } }
             pos += n
         }
         return line

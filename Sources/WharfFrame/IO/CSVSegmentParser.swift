@@ -24,11 +24,13 @@ struct CSVSegmentParser {
     let delimiter: UInt8
     let strict: Bool
     let parseDates: Bool
+    let newline: UInt8
     /// The sinks' buffers without the class and enum indirection, for the per-field store.
     let slots: [CSVColumnSink.Slot]
 
     init(fieldCount: Int, fieldToSink: [Int], fieldNames: [String], sinks: [CSVColumnSink], slots: [CSVColumnSink.Slot],
-         na: NATokens, delimiter: UInt8, strict: Bool, parseDates: Bool) {
+         na: NATokens, delimiter: UInt8, strict: Bool, parseDates: Bool, newline: UInt8) {
+        self.newline = newline
         self.fieldCount = fieldCount
         self.fieldToSink = fieldToSink
         self.fieldNames = fieldNames
@@ -38,15 +40,45 @@ struct CSVSegmentParser {
         self.strict = strict
         self.parseDates = parseDates
         self.slots = slots
+        fastFields = fieldToSink.map { s in
+            guard s >= 0 else { return FastField(kind: .none, pointer: nil) }
+            switch slots[s].kind {
+            case .double: return FastField(kind: .double, pointer: slots[s].pointer)
+            case .int64: return FastField(kind: .int64, pointer: slots[s].pointer)
+            default: return FastField(kind: .none, pointer: nil)
+            }
+        }
     }
+
+    /// How the fast loop stores a field: a plain number straight into its column array, or `none` (the tokenizer).
+    struct FastField: @unchecked Sendable {
+        enum Kind: UInt8 { case none, double, int64 }
+        let kind: Kind
+        let pointer: UnsafeMutableRawPointer?
+    }
+    /// Per field position of a record.
+    let fastFields: [FastField]
 
     func parse(_ bytes: UnsafeBufferPointer<UInt8>, rowBase: Int, maxRows: Int) -> CSVSegmentOutcome {
         var out = CSVSegmentOutcome(sinks: sinks.count)
-        var tok = CSVTokenizer(bytes, delimiter: delimiter, strict: strict)
+        var tok = CSVTokenizer(bytes, delimiter: delimiter, strict: strict, newline: newline)
+        let fast = fastFields
         while out.rows < maxRows, tok.startRecord() {
             let recordStart = tok.position
             let row = rowBase + out.rows
             var field = 0
+            let ended = fast.withUnsafeBufferPointer { plan in
+                fastRun(plan, bytes, &tok.position, field: &field, row: row)
+            }
+            if ended {
+                if field != fieldCount {
+                    out.rows += 1
+                    out.error = (FrameError(.raggedRow, "expected \(fieldCount) fields, found \(field)", field: fieldNames[field]), recordStart)
+                    return out
+                }
+                out.rows += 1
+                continue
+            }
             do throws(CSVSyntaxError) {
                 while true {
                     if field < fieldCount, let last = fastNumber(&tok, sink: fieldToSink[field], row: row) {
@@ -81,6 +113,43 @@ struct CSVSegmentParser {
             out.rows += 1
         }
         return out
+    }
+
+    /// Reads the record's fields from `field` on while each is a plain number of a numeric column, `fastReadAhead`
+    /// bytes from the segment end at most, eight bytes at a time. Returns whether the record ended; otherwise `field`
+    /// and `position` point at the first field the general path must read.
+    @inline(__always)
+    private func fastRun(_ plan: UnsafeBufferPointer<FastField>, _ bytes: UnsafeBufferPointer<UInt8>, _ position: inout Int,
+                         field: inout Int, row: Int) -> Bool {
+        let base = bytes.baseAddress!
+        let limit = bytes.count - NumberParsing.fastReadAhead
+        var pos = position
+        var f = field
+        defer { position = pos; field = f }
+        while f < plan.count, pos <= limit {
+            let target = plan[f]
+            let p = base + pos
+            let used: Int
+            switch target.kind {
+            case .double:
+                guard let (v, n) = NumberParsing.fastDouble(p) else { return false }
+                target.pointer!.assumingMemoryBound(to: Double.self)[row] = v
+                used = n
+            case .int64:
+                guard let (v, n) = NumberParsing.fastInt(p) else { return false }
+                target.pointer!.assumingMemoryBound(to: Int64.self)[row] = v
+                used = n
+            case .none:
+                return false
+            }
+            // The value stored above is rewritten by the general path when the field turns out not to end here.
+            let c = p[used]
+            if c == delimiter { pos += used + 1; f += 1; continue }
+            if c == newline { pos += used + 1; f += 1; return true }
+            if c == 13, p[used + 1] == 10 { pos += used + 2; f += 1; return true }
+            return false
+        }
+        return false
     }
 
     /// Reads an unquoted numeric field in one pass (number and field end together), storing it; nil when the field
@@ -123,13 +192,14 @@ struct CSVSegmentParser {
         return last.isLast
     }
 
-    /// Whether `p[used]` ends a field: a delimiter (not last), a newline or `\r\n` or the end (last).
+    /// Whether `p[used]` ends a field: a delimiter (not last), the record end (`\n`, `\r\n`, or `\r` in old Mac
+    /// files) or the end of the buffer (last).
     @inline(__always)
     private func fieldEnd(_ p: UnsafePointer<UInt8>, _ used: Int, _ remaining: Int) -> (isLast: Bool, consumed: Int)? {
         if used == remaining { return (true, 0) }
         let c = p[used]
         if c == delimiter { return (false, 1) }
-        if c == 10 { return (true, 1) }
+        if c == newline { return (true, 1) }
         if c == 13, used + 1 < remaining, p[used + 1] == 10 { return (true, 2) }
         if c == 13, used + 1 == remaining { return (true, 1) }
         return nil

@@ -17,7 +17,7 @@ struct CSVSyntaxError: Error {
 }
 
 /// Splits an RFC 4180 byte buffer into fields: `,` (or another delimiter) between fields, `\n` or `\r\n`
-/// between records, `"` quoting with `""` for a quote inside.
+/// between records (or `\r` alone in old Mac files, when `newline` is 13), `"` quoting with `""` for a quote inside.
 struct CSVTokenizer {
     let buffer: UnsafeBufferPointer<UInt8>
     var position: Int
@@ -25,11 +25,13 @@ struct CSVTokenizer {
     let strict: Bool
     let scratch = ByteScratch()
     static let quote: UInt8 = 34
-    static let newline: UInt8 = 10
+    /// The byte that ends a record: `\n` (a `\r` before it is dropped), or `\r` in files without any `\n`.
+    let newline: UInt8
     static let cr: UInt8 = 13
 
-    init(_ buffer: UnsafeBufferPointer<UInt8>, delimiter: UInt8, strict: Bool, position: Int = 0) {
+    init(_ buffer: UnsafeBufferPointer<UInt8>, delimiter: UInt8, strict: Bool, newline: UInt8 = 10, position: Int = 0) {
         self.buffer = buffer
+        self.newline = newline
         self.delimiter = delimiter
         self.strict = strict
         self.position = position
@@ -42,8 +44,8 @@ struct CSVTokenizer {
         let n = buffer.count
         while position < n {
             let c = buffer[position]
-            if c == Self.newline { position += 1; continue }
-            if c == Self.cr, position + 1 < n, buffer[position + 1] == Self.newline { position += 2; continue }
+            if c == newline { position += 1; continue }
+            if c == Self.cr, position + 1 < n, buffer[position + 1] == newline { position += 2; continue }
             return true
         }
         return false
@@ -58,16 +60,16 @@ struct CSVTokenizer {
         let start = p
         let d = delimiter
         // Bytes above every special byte (digits and letters, for a comma) need one comparison.
-        let ordinary = Swift.max(d, Self.quote)
+        let ordinary = Swift.max(d, Self.quote, newline)
         while p < n {
             let c = base[p]
             if c > ordinary { p += 1; continue }
-            if c == d || c == Self.newline { break }
+            if c == d || c == newline { break }
             if c == Self.quote, strict { throw CSVSyntaxError(kind: .quoteInUnquotedField, offset: p) }
             p += 1
         }
         var len = p - start
-        let last = p >= n || base[p] == Self.newline
+        let last = p >= n || base[p] == newline
         if last, len > 0, base[start + len - 1] == Self.cr { len -= 1 }
         position = p + 1
         return CSVField(base: base + start, count: len, quoted: false, last: last)
@@ -100,14 +102,14 @@ struct CSVTokenizer {
         if p < n {
             let c = base[p]
             if c == delimiter { last = false; p += 1 }
-            else if c == Self.newline { p += 1 }
-            else if c == Self.cr, p + 1 < n, base[p + 1] == Self.newline { p += 2 }
+            else if c == newline { p += 1 }
+            else if c == Self.cr, p + 1 < n, base[p + 1] == newline { p += 2 }
             else if strict { throw CSVSyntaxError(kind: .textAfterClosingQuote, offset: p) }
             else {
                 // Lenient: keep the text after the closing quote up to the end of the field.
                 if !copied { scratch.append(base + open + 1, close - open - 1); copied = true }
                 let rest = p
-                while p < n, base[p] != delimiter, base[p] != Self.newline { p += 1 }
+                while p < n, base[p] != delimiter, base[p] != newline { p += 1 }
                 var e = p
                 if p < n, base[p] == delimiter { last = false } else if e > rest, base[e - 1] == Self.cr { e -= 1 }
                 scratch.append(base + rest, e - rest)
