@@ -45,6 +45,8 @@ public struct GBDTModel: Equatable, Sendable {
 
     /// All trees' nodes in one buffer with absolute child indices, for traversal without per-tree indirection.
     private var forest: CompiledForest
+    /// The same trees over one-byte feature codes, when every split is numeric (the fast path).
+    private var quantized: QuantizedForest?
 
     public init(objective: String, outputCount: Int, baseMargins: [Double], trees: [Tree], treeOutputs: [Int32],
                 featureNames: [String], featureKinds: [FeatureKind], history: [String: [Double]] = [:], bestIteration: Int? = nil) {
@@ -58,6 +60,7 @@ public struct GBDTModel: Equatable, Sendable {
         self.history = history
         self.bestIteration = bestIteration
         self.forest = CompiledForest(trees: trees)
+        self.quantized = QuantizedForest(trees: trees, featureCount: featureNames.count)
     }
 
     public static func == (a: GBDTModel, b: GBDTModel) -> Bool {
@@ -70,6 +73,13 @@ public struct GBDTModel: Equatable, Sendable {
     /// Predicts one row given as a buffer of features in model order, writing `outputCount` values; allocates nothing.
     public func predict(row: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Double>) {
         precondition(row.count >= featureNames.count && output.count >= outputCount)
+        if let quantized {
+            let out = output.baseAddress!
+            for k in 0..<outputCount { out[k] = baseMargins[k] }
+            treeOutputs.withUnsafeBufferPointer { quantized.margins(row: row.baseAddress!, outputs: $0.baseAddress!, into: out) }
+            transform.apply(out, count: outputCount)
+            return
+        }
         forest.margins(row: row.baseAddress!, base: baseMargins, outputs: treeOutputs, into: output.baseAddress!)
         transform.apply(output.baseAddress!, count: outputCount)
     }
@@ -95,6 +105,9 @@ public struct GBDTModel: Equatable, Sendable {
         let blocks = (n + block - 1) / block
         let chunks = Parallel.ranges(blocks, parts: n < 4096 ? 1 : threadCount)
         let transform = margins ? OutputTransform.identity : self.transform
+        if let quantized {
+            return quantizedPredictions(quantized, features, threads: threadCount, transform: transform)
+        }
         features.values.withUnsafeBufferPointer { values in
             out.withUnsafeMutableBufferPointer { outBuffer in
                 let valueBase = values.baseAddress, outBase = outBuffer.baseAddress!
@@ -111,6 +124,35 @@ public struct GBDTModel: Equatable, Sendable {
                         let target = outBase + start * k
                         forest.blockMargins(rows: rowBuffer, count: count, width: featureCount, base: baseMargins, outputs: treeOutputs, into: target)
                         for i in 0..<count { transform.apply(target + i * k, count: k) }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    private func quantizedPredictions(_ quantized: QuantizedForest, _ features: FeatureMatrix, threads: Int, transform: OutputTransform) -> [Double] {
+        let n = features.rowCount, k = outputCount, block = QuantizedForest.blockRows
+        var out = [Double](repeating: 0, count: n * k)
+        let blocks = (n + block - 1) / block
+        // More parts than threads, so a thread slowed by other work on the machine hands its share to the others.
+        let chunks = Parallel.ranges(blocks, parts: n < 4096 ? 1 : threads * 8)
+        features.values.withUnsafeBufferPointer { values in
+            out.withUnsafeMutableBufferPointer { outBuffer in
+                treeOutputs.withUnsafeBufferPointer { outputs in
+                    let valueBase = values.baseAddress!, outBase = outBuffer.baseAddress!
+                    Parallel.forEach(chunks.count, threads: threads) { part in
+                        let codes = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * max(quantized.featureCount, 1) * block)
+                        codes.initialize(repeating: 0, count: 2 * max(quantized.featureCount, 1) * block)
+                        defer { codes.deallocate() }
+                        for b in chunks[part] {
+                            let start = b * block, count = min(n, start + block) - start
+                            let target = outBase + start * k
+                            for i in 0..<count { for c in 0..<k { target[i * k + c] = baseMargins[c] } }
+                            quantized.blockMargins(columns: valueBase, rowCount: n, start: start, count: count, k: k, outputs: outputs.baseAddress!,
+                                                   codes: codes, into: target)
+                            for i in 0..<count { transform.apply(target + i * k, count: k) }
+                        }
                     }
                 }
             }

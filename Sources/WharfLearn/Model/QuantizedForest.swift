@@ -1,0 +1,207 @@
+/// The trees of a model with numeric splits only, compiled for prediction over one-byte codes (LightGBM's idea):
+/// each row's features are first turned into the rank of the value among the thresholds the model uses for that
+/// feature, so a node is 8 bytes and a step down a tree is one byte load and one compare, missing values
+/// included, with no branch.
+///
+/// Codes: `1 + (number of thresholds <= x)`, so `x < threshold[j - 1]` exactly when `code <= j`. Every feature has
+/// two code slots that differ only for missing values: 0 in the first (below every split, so it goes left) and 255
+/// in the second (above every split, at most 254 per feature, so it goes right); a node reads the slot of its
+/// default direction. Leaves point to themselves with split 255, which every code satisfies, so walks take a fixed
+/// number of steps (the tree's depth) and the rows of a block never branch apart.
+struct QuantizedForest: Sendable {
+    struct Node: Sendable {
+        var left: Int32
+        /// Code slot `2 * feature` (plus 1 when missing values go right), times `blockRows`: its offset in a block.
+        var offset: UInt16
+        /// Codes up to this go left.
+        var split: UInt8
+        var unused: UInt8 = 0
+    }
+
+    /// Per feature, its sorted distinct thresholds padded to 256 with NaN (never `<= x`), for an 8-step search
+    /// (at most 254 thresholds, so codes 1...255 leave 0 for missing).
+    private(set) var cuts: [Float]
+    /// Whether any split uses a feature (codes of the others are never read, so never computed).
+    private(set) var used: [Bool]
+    private(set) var nodes: [Node]
+    /// Leaf values by node index (0 at internal nodes).
+    private(set) var values: [Double]
+    private(set) var roots: [Int32]
+    private(set) var depths: [Int32]
+    let featureCount: Int
+
+    /// Compiles `trees`, or returns nil when they cannot use codes: a categorical split, a NaN threshold, more
+    /// than 254 distinct thresholds on one feature, or more features than a node can name.
+    init?(trees: [Tree], featureCount: Int) {
+        guard 2 * featureCount * Self.blockRows <= 1 << 16 else { return nil }
+        var thresholds = [[Float]](repeating: [], count: featureCount)
+        for tree in trees {
+            for node in tree.nodes where !node.isLeaf {
+                guard !node.isCategorical, !node.threshold.isNaN, Int(node.feature) < featureCount else { return nil }
+                thresholds[Int(node.feature)].append(node.threshold)
+            }
+        }
+        self.featureCount = featureCount
+        cuts = [Float](repeating: .nan, count: featureCount * 256)
+        used = [Bool](repeating: false, count: featureCount)
+        var rank = [[Float: UInt8]](repeating: [:], count: featureCount)
+        for f in 0..<featureCount where !thresholds[f].isEmpty {
+            let sorted = Array(Set(thresholds[f])).sorted()
+            guard sorted.count <= 254 else { return nil }
+            for (j, t) in sorted.enumerated() {
+                cuts[f * 256 + j] = t
+                rank[f][t] = UInt8(j + 1)
+            }
+            used[f] = true
+        }
+        nodes = []
+        values = []
+        roots = []
+        depths = []
+        for tree in trees {
+            roots.append(Int32(nodes.count))
+            // Breadth-first renumbering that places both children of a node next to each other (right = left + 1).
+            var queue: [(old: Int, new: Int, depth: Int)] = [(0, nodes.count, 0)]
+            nodes.append(Node(left: 0, offset: 0, split: 0))
+            values.append(0)
+            var head = 0, depth = 0
+            while head < queue.count {
+                let (old, new, level) = queue[head]
+                head += 1
+                let source = tree.nodes[old]
+                if source.isLeaf {
+                    nodes[new] = Node(left: Int32(new), offset: 0, split: 255)
+                    values[new] = source.value
+                    depth = max(depth, level)
+                    continue
+                }
+                let left = nodes.count
+                nodes.append(Node(left: 0, offset: 0, split: 0))
+                nodes.append(Node(left: 0, offset: 0, split: 0))
+                values.append(contentsOf: [0, 0])
+                let j = rank[Int(source.feature)][source.threshold]!
+                let slot = 2 * Int(source.feature) + (source.defaultLeft ? 0 : 1)
+                nodes[new] = Node(left: Int32(left), offset: UInt16(slot << Self.blockShift), split: j)
+                queue.append((Int(source.left), left, level + 1))
+                queue.append((Int(source.right), left + 1, level + 1))
+            }
+            depths.append(Int32(depth))
+        }
+    }
+
+    /// Code of a non-missing `x` among a feature's thresholds (`cuts` points at its 256 slots): eight branch-free halvings.
+    @inline(__always)
+    static func code(_ x: Float, cuts: UnsafePointer<Float>) -> UInt8 {
+        var base = 0
+        base &+= cuts[base &+ 127] <= x ? 128 : 0
+        base &+= cuts[base &+ 63] <= x ? 64 : 0
+        base &+= cuts[base &+ 31] <= x ? 32 : 0
+        base &+= cuts[base &+ 15] <= x ? 16 : 0
+        base &+= cuts[base &+ 7] <= x ? 8 : 0
+        base &+= cuts[base &+ 3] <= x ? 4 : 0
+        base &+= cuts[base &+ 1] <= x ? 2 : 0
+        base &+= cuts[base] <= x ? 1 : 0
+        return UInt8(truncatingIfNeeded: base &+ 1)
+    }
+
+    /// One step down from `index`; `shift` turns a node's block offset into the slot index for a single row's codes.
+    @inline(__always)
+    static func step(_ nodes: UnsafePointer<Node>, _ index: Int, _ codes: UnsafePointer<UInt8>, shift: Int) -> Int {
+        let node = nodes[index]
+        // 1 when code > split, by the sign of split - code: arithmetic, so the compiler cannot turn it into a branch.
+        let code = UInt32(codes[Int(node.offset) >> shift])
+        return Int(node.left) &+ Int((UInt32(node.split) &- code) >> 31)
+    }
+
+    /// Adds every tree's leaf value to `out[outputs[t]]` for one row of features; allocates nothing.
+    func margins(row: UnsafePointer<Float>, outputs: UnsafePointer<Int32>, into out: UnsafeMutablePointer<Double>) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * max(featureCount, 1)) { codeBuffer in
+            let codes = codeBuffer.baseAddress!
+            cuts.withUnsafeBufferPointer { cutBuffer in
+                used.withUnsafeBufferPointer { usedBuffer in
+                    for f in 0..<featureCount {
+                        let x = row[f]
+                        let code = usedBuffer[f] ? Self.code(x, cuts: cutBuffer.baseAddress! + f * 256) : 0
+                        codes[2 * f] = x.isNaN ? 0 : code
+                        codes[2 * f + 1] = x.isNaN ? 255 : code
+                    }
+                }
+            }
+            nodes.withUnsafeBufferPointer { nodeBuffer in
+                values.withUnsafeBufferPointer { valueBuffer in
+                    roots.withUnsafeBufferPointer { rootBuffer in
+                        depths.withUnsafeBufferPointer { depthBuffer in
+                            let nodeBase = nodeBuffer.baseAddress!
+                            // Same summation order as `blockMargins`, so single-row and batch results are bit-identical.
+                            for t in 0..<rootBuffer.count {
+                                var index = Int(rootBuffer[t])
+                                for _ in 0..<Int(depthBuffer[t]) { index = Self.step(nodeBase, index, codes, shift: Self.blockShift) }
+                                out[Int(outputs[t])] += valueBuffer[index]
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Rows per block in `blockMargins`; codes are stored feature-major per block (`codes[slot << blockShift + i]`).
+    static let blockShift = 7
+    static let blockRows = 1 << blockShift
+
+    /// Margins of up to `blockRows` rows of a column-major matrix (`rowCount` rows, rows `start..<start+count`),
+    /// added to `out` (`k` per row, row-major); `codes` is scratch of `2 * featureCount * blockRows` bytes.
+    func blockMargins(columns: UnsafePointer<Float>, rowCount: Int, start: Int, count: Int, k: Int, outputs: UnsafePointer<Int32>,
+                      codes: UnsafeMutablePointer<UInt8>, into out: UnsafeMutablePointer<Double>) {
+        let shift = Self.blockShift
+        cuts.withUnsafeBufferPointer { cutBuffer in
+            used.withUnsafeBufferPointer { usedBuffer in
+                for f in 0..<featureCount {
+                    if !usedBuffer[f] { continue }
+                    let column = columns + f * rowCount + start, fcuts = cutBuffer.baseAddress! + f * 256
+                    let low = codes + ((2 * f) << shift), high = codes + ((2 * f + 1) << shift)
+                    for i in 0..<count {
+                        let x = column[i], code = Self.code(x, cuts: fcuts)
+                        low[i] = x.isNaN ? 0 : code
+                        high[i] = x.isNaN ? 255 : code
+                    }
+                }
+            }
+        }
+        nodes.withUnsafeBufferPointer { nodeBuffer in
+            values.withUnsafeBufferPointer { valueBuffer in
+                let nodeBase = nodeBuffer.baseAddress!, valueBase = valueBuffer.baseAddress!
+                for t in 0..<roots.count {
+                    let root = Int(roots[t]), depth = Int(depths[t]), output = Int(outputs[t])
+                    var i = 0
+                    while i + 8 <= count {
+                        let c = UnsafePointer(codes + i)
+                        var a0 = root, a1 = root, a2 = root, a3 = root, a4 = root, a5 = root, a6 = root, a7 = root
+                        var level = depth
+                        while level > 0 {
+                            level &-= 1
+                            a0 = Self.step(nodeBase, a0, c, shift: 0)
+                            a1 = Self.step(nodeBase, a1, c + 1, shift: 0)
+                            a2 = Self.step(nodeBase, a2, c + 2, shift: 0)
+                            a3 = Self.step(nodeBase, a3, c + 3, shift: 0)
+                            a4 = Self.step(nodeBase, a4, c + 4, shift: 0)
+                            a5 = Self.step(nodeBase, a5, c + 5, shift: 0)
+                            a6 = Self.step(nodeBase, a6, c + 6, shift: 0)
+                            a7 = Self.step(nodeBase, a7, c + 7, shift: 0)
+                        }
+                        let o = out + i * k + output
+                        o[0] += valueBase[a0]; o[k] += valueBase[a1]; o[2 * k] += valueBase[a2]; o[3 * k] += valueBase[a3]
+                        o[4 * k] += valueBase[a4]; o[5 * k] += valueBase[a5]; o[6 * k] += valueBase[a6]; o[7 * k] += valueBase[a7]
+                        i += 8
+                    }
+                    while i < count {
+                        var a = root
+                        for _ in 0..<depth { a = Self.step(nodeBase, a, codes + i, shift: 0) }
+                        out[i * k + output] += valueBase[a]
+                        i += 1
+                    }
+                }
+            }
+        }
+    }
+}
