@@ -59,6 +59,13 @@ import Testing
         let std = try g["std"].doubles()[0]
         #expect(abs(std - 7.505553499465135) < 1e-9)
         #expect(g["std"][1] == .null)
+        // Numbers compare as numbers (9 is below 10), text as text.
+        let n = try DataFrame([Column("k", ["a", "a", "b"] as [String]), Column("x", [10.0, 9.0, 2.5] as [Double]),
+                               Column("t", ["10", "9", "z"] as [String])])
+        let m = try n.groupBy(["k"]).aggregate([Aggregation("x", .min), Aggregation("x", .max), Aggregation("t", .min)])
+        #expect(m["x_min"].values == [.double(9), .double(2.5)])
+        #expect(m["x_max"].values == [.double(10), .double(2.5)])
+        #expect(m["t_min"].values == [.string("10"), .string("z")])
         let withNulls = try f.groupBy(["city"], dropNullKeys: false).count()
         #expect(withNulls.rowCount == 3)
     }

@@ -49,8 +49,23 @@ public struct GroupedFrame: Sendable {
             return Column(a.name, counts)
         case .count:
             var counts = [Int64](repeating: 0, count: g)
-            for (i, code) in codes.enumerated() where code >= 0 && !c.isNull(i) { counts[Int(code)] += 1 }
+            counts.withUnsafeMutableBufferPointer { n in
+                codes.withUnsafeBufferPointer { cp in
+                    if c.validity == nil {
+                        for code in cp where code >= 0 { n[Int(code)] += 1 }
+                    } else {
+                        for (i, code) in cp.enumerated() where code >= 0 && !c.isNull(i) { n[Int(code)] += 1 }
+                    }
+                }
+            }
             return Column(a.name, counts)
+        case .sum, .mean:
+            // A double column is summed where it lies; other types go through `doubles()` (NaN for nulls).
+            if case .double(let v) = c.storage, c.validity == nil {
+                return Column(a.name, v.withUnsafeBufferPointer { Self.sums(a.function, $0, codes, g) })
+            }
+            let x = try c.doubles()
+            return Column(a.name, x.withUnsafeBufferPointer { Self.sums(a.function, $0, codes, g) })
         case .nunique:
             var coder = KeyCoder()
             let values = coder.encode(c)
@@ -66,7 +81,8 @@ public struct GroupedFrame: Sendable {
                 if a.function == .last || pick[Int(code)] < 0 { pick[Int(code)] = i }
             }
             return c.take(pick).renamed(a.name)
-        case .min, .max where !c.type.isNumeric && c.type != .date && c.type != .timestamp:
+        case .min where !c.type.isNumeric && c.type != .date && c.type != .timestamp,
+             .max where !c.type.isNumeric && c.type != .date && c.type != .timestamp:
             var best = [String?](repeating: nil, count: g)
             let s = c.strings()
             for (i, code) in codes.enumerated() where code >= 0 {
@@ -80,22 +96,30 @@ public struct GroupedFrame: Sendable {
         }
     }
 
-    static func numeric(_ f: Aggregation.Function, _ x: [Double], _ codes: [Int32], _ g: Int) -> [Double?] {
+    /// Per-group sums or means of the non-NaN values.
+    static func sums(_ f: Aggregation.Function, _ x: UnsafeBufferPointer<Double>, _ codes: [Int32], _ g: Int) -> [Double?] {
         var n = [Double](repeating: 0, count: g)
         var s = [Double](repeating: 0, count: g)
-        switch f {
-        case .sum, .mean:
-            x.withUnsafeBufferPointer { xp in
+        n.withUnsafeMutableBufferPointer { np in
+            s.withUnsafeMutableBufferPointer { sp in
                 codes.withUnsafeBufferPointer { cp in
-                    for i in 0..<xp.count {
+                    for i in 0..<x.count {
                         let c = Int(cp[i])
-                        let v = xp[i]
-                        if c >= 0 && !v.isNaN { n[c] += 1; s[c] += v }
+                        let v = x[i]
+                        if c >= 0 && !v.isNaN { np[c] += 1; sp[c] += v }
                     }
                 }
             }
-            if f == .sum { return s.map { $0 } }
-            return (0..<g).map { n[$0] > 0 ? s[$0] / n[$0] : nil }
+        }
+        if f == .sum { return s.map { $0 } }
+        return (0..<g).map { n[$0] > 0 ? s[$0] / n[$0] : nil }
+    }
+
+    static func numeric(_ f: Aggregation.Function, _ x: [Double], _ codes: [Int32], _ g: Int) -> [Double?] {
+        var n = [Double](repeating: 0, count: g)
+        switch f {
+        case .sum, .mean:
+            return x.withUnsafeBufferPointer { sums(f, $0, codes, g) }
         case .min, .max:
             var best = [Double](repeating: .nan, count: g)
             for i in 0..<x.count where codes[i] >= 0 && !x[i].isNaN {
@@ -135,8 +159,9 @@ extension DataFrame {
     public func groupBy(_ keys: [String], sort: Bool = true, dropNullKeys: Bool = true) throws(FrameError) -> GroupedFrame {
         guard !keys.isEmpty else { throw FrameError(.invalidArgument, "group-by needs at least one key", field: "keys") }
         let keyColumns = try keys.map { k throws(FrameError) in [try column(k)] }
-        let (all, _) = KeyCoder.combined(keyColumns)
-        var codes = all[0]
+        var all = KeyCoder.combined(keyColumns).codes
+        // Taken out of `all` so the renumbering below writes in place instead of copying.
+        var codes = all.removeFirst()
         if !dropNullKeys {
             // Rows with any null key share one extra group per distinct null pattern; use the null-aware tuple.
             var coder = Int64HashMap()

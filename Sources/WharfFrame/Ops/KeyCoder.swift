@@ -47,11 +47,17 @@ struct KeyCoder {
         let n = column.count
         let parts = Swift.max(2, ProcessInfo.processInfo.activeProcessorCount)
         let bounds = (0...parts).map { $0 * n / parts }
-        let locals = ParallelSlots<(codes: [Int32], ints: [Int64], strings: [String])?>(parts, nil)
-        DispatchQueue.concurrentPerform(iterations: parts) { k in
-            var coder = KeyCoder()
-            let codes = coder.encodeSerially(column.slice(bounds[k]..<bounds[k + 1]))
-            locals[k] = (codes, coder.ints.keysByCode(), coder.strings.keys)
+        // Each part writes its local codes straight into its range of the result, then translates them in place.
+        var out = [Int32](unsafeUninitializedCapacity: n) { _, c in c = n }
+        let locals = ParallelSlots<(ints: [Int64], strings: [String])?>(parts, nil)
+        out.withUnsafeMutableBufferPointer { o in
+            let target = SendablePointer(o.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: parts) { k in
+                var coder = KeyCoder()
+                let range = UnsafeMutableBufferPointer(start: target.pointer + bounds[k], count: bounds[k + 1] - bounds[k])
+                coder.encodeSerially(column.slice(bounds[k]..<bounds[k + 1]), into: range)
+                locals[k] = (coder.ints.keysByCode(), coder.strings.keys)
+            }
         }
         var translations: [[Int32]] = []
         for k in 0..<parts {
@@ -64,12 +70,15 @@ struct KeyCoder {
         }
         count = Int32(Swift.max(ints.count, strings.count))
         let tables = translations
-        var out = [Int32](repeating: -1, count: n)
         out.withUnsafeMutableBufferPointer { o in
             let target = SendablePointer(o.baseAddress!)
             DispatchQueue.concurrentPerform(iterations: parts) { k in
-                let codes = locals[k]!.codes, table = tables[k]
-                for (i, c) in codes.enumerated() where c >= 0 { target.pointer[bounds[k] + i] = table[Int(c)] }
+                tables[k].withUnsafeBufferPointer { table in
+                    for i in bounds[k]..<bounds[k + 1] {
+                        let c = target.pointer[i]
+                        if c >= 0 { target.pointer[i] = table[Int(c)] }
+                    }
+                }
             }
         }
         return out
@@ -77,11 +86,16 @@ struct KeyCoder {
 
     mutating func encodeSerially(_ column: Column) -> [Int32] {
         let n = column.count
-        var out = [Int32](repeating: -1, count: n)
+        var out = [Int32](unsafeUninitializedCapacity: n) { _, c in c = n }
+        out.withUnsafeMutableBufferPointer { o in encodeSerially(column, into: o) }
+        return out
+    }
+
+    /// Writes the code of every row (-1 for nulls) to `out`, which has one element per row.
+    mutating func encodeSerially(_ column: Column, into o: UnsafeMutableBufferPointer<Int32>) {
+        let n = column.count
         func ints(_ v: ArraySlice<Int64>) {
-            v.withUnsafeBufferPointer { p in
-                out.withUnsafeMutableBufferPointer { o in self.ints.encodeAll(p, into: o, valid: column.validity) }
-            }
+            v.withUnsafeBufferPointer { p in self.ints.encodeAll(p, into: o, valid: column.validity) }
             count = Int32(self.ints.count)
         }
         switch column.storage {
@@ -91,23 +105,20 @@ struct KeyCoder {
         case .double(let v): ints(ArraySlice(v.map { $0 == 0 ? 0 : Int64(bitPattern: $0.bitPattern) }))
         case .float(let v): ints(ArraySlice(v.map { $0 == 0 ? 0 : Int64(bitPattern: Double($0).bitPattern) }))
         case .string(let v), .json(let v):
-            v.withUnsafeBufferPointer { p in
-                out.withUnsafeMutableBufferPointer { o in
-                    for i in 0..<n where !column.isNull(i) { o[i] = strings.code(for: p[i]) }
-                }
-            }
+            v.withUnsafeBufferPointer { p in strings.encodeAll(p, into: o, valid: column.validity) }
             count = Int32(strings.count)
         case .categorical(let c, let levels):
             let levelCodes = levels.map { strings.code(for: $0) }
-            for i in 0..<n where !column.isNull(i) { out[i] = levelCodes[Int(c[c.startIndex + i])] }
+            for i in 0..<n { o[i] = column.isNull(i) ? -1 : levelCodes[Int(c[c.startIndex + i])] }
             count = Int32(strings.count)
         case .list(let v):
-            for i in 0..<n where !column.isNull(i) {
+            for i in 0..<n {
+                o[i] = -1
+                guard !column.isNull(i) else { continue }
                 let key = v[v.startIndex + i]
-                if let c = lists[key] { out[i] = c } else { lists[key] = count; out[i] = count; count += 1 }
+                if let c = lists[key] { o[i] = c } else { lists[key] = count; o[i] = count; count += 1 }
             }
         }
-        return out
     }
 
     /// Codes of several key columns combined into one code per distinct tuple (-1 when any part is null).
