@@ -436,25 +436,43 @@ public final class TrackingService: Sendable {
     }
 
     /// Appends metric values to the history and moves each key's latest value (highest step, then time, then value).
+    /// The history insert is one statement whose run id and keys are bound once each; the latest values are
+    /// worked out here, so the upsert touches each key of the batch once.
     static func insertMetrics(runId: String, _ metrics: [Metric], db: any SQLDatabase) async throws {
         guard !metrics.isEmpty else { return }
-        var rows: [SQLQueryString] = []
-        rows.reserveCapacity(metrics.count)
+        var history = NumberedStatement(database: db, reservingCapacity: 160 + metrics.count * 56)
+        let run = history.bind(runId)
+        var keys: [String: String] = [:]
         var latest: [String: Metric] = [:]
-        for m in metrics {
-            rows.append("(\(bind: runId), \(bind: m.key), \(Self.number(m.value)), \(literal: m.value.isNaN ? 1 : 0), \(literal: m.timestamp), \(literal: m.step))")
+        history.append("INSERT INTO run_metrics (run_id, key, value, is_nan, timestamp, step) VALUES ")
+        for (i, m) in metrics.enumerated() {
+            let key: String
+            if let known = keys[m.key] {
+                key = known
+            } else {
+                key = history.bind(m.key)
+                keys[m.key] = key
+            }
+            let value = history.number(m.value)
+            history.append(i == 0 ? "(" : ", (")
+            history.append(run)
+            history.append(", ")
+            history.append(key)
+            history.append(", ")
+            history.append(value)
+            history.append(m.value.isNaN ? ", 1, " : ", 0, ")
+            history.append(String(m.timestamp))
+            history.append(", ")
+            history.append(String(m.step))
+            history.append(")")
             if let current = latest[m.key] {
-                if (m.step, m.timestamp) > (current.step, current.timestamp) || ((m.step, m.timestamp) == (current.step, current.timestamp) && m.value > current.value) {
-                    latest[m.key] = m
-                }
+                if Self.isLater(m, than: current) { latest[m.key] = m }
             } else {
                 latest[m.key] = m
             }
         }
-        try await db.raw("""
-            INSERT INTO run_metrics (run_id, key, value, is_nan, timestamp, step) VALUES \(rows.joined(separator: ", "))
-            ON CONFLICT (run_id, key, step, timestamp, value, is_nan) DO NOTHING
-            """).run()
+        history.append(" ON CONFLICT (run_id, key, step, timestamp, value, is_nan) DO NOTHING")
+        try await db.execute(sql: history) { _ in }
         let upserts = latest.values.sorted { $0.key < $1.key }.map { m -> SQLQueryString in
             "(\(bind: runId), \(bind: m.key), \(Self.number(m.value)), \(literal: m.value.isNaN ? 1 : 0), \(literal: m.timestamp), \(literal: m.step))"
         }
@@ -467,9 +485,15 @@ public final class TrackingService: Sendable {
             """).run()
     }
 
-    /// A metric value in SQL: finite numbers as numeric literals (they are parsed Doubles, so no text reaches the
-    /// statement, and a 1,000-value batch binds three times fewer parameters), infinities bound, NaN stored as 0
-    /// beside its `is_nan` flag.
+    /// MLflow's order of a key's values: by step, then timestamp, then value.
+    static func isLater(_ m: Metric, than current: Metric) -> Bool {
+        if m.step != current.step { return m.step > current.step }
+        if m.timestamp != current.timestamp { return m.timestamp > current.timestamp }
+        return m.value > current.value
+    }
+
+    /// A metric value in SQL: finite numbers as numeric literals, infinities bound, NaN stored as 0 beside its
+    /// `is_nan` flag.
     static func number(_ value: Double) -> SQLQueryString {
         if value.isNaN { return "0" }
         if value.isFinite { return "\(literal: value)" }

@@ -1,4 +1,3 @@
-import Foundation
 import Hummingbird
 import NIOCore
 import WharfPlatform
@@ -6,22 +5,26 @@ import WharfPlatform
 /// The arguments of one MLflow call: its JSON body merged over its query string, since the MLflow
 /// client sends GET arguments in the query and everything else as JSON. Numbers may arrive as JSON
 /// numbers or as strings (protobuf's JSON form of int64); both are accepted.
-struct MLflowParameters: @unchecked Sendable {
-    let values: [String: Any]
+struct MLflowParameters: Sendable {
+    let values: RequestJSONObject
 
-    init(values: [String: Any]) {
+    init(values: RequestJSONObject) {
         self.values = values
     }
 
     static func from(_ request: Request, context: WharfRequestContext) async throws -> MLflowParameters {
-        var values: [String: Any] = [:]
+        var values = RequestJSONObject()
         for (key, value) in request.uri.queryParameters {
             let name = String(key)
-            let text = String(value)
-            if let existing = values[name] {
-                values[name] = ((existing as? [Any]) ?? [existing]) + [text]
+            let text = RequestJSON.string(String(value))
+            if let at = values.fields.firstIndex(where: { $0.key == name }) {
+                if case .array(let list) = values.fields[at].value {
+                    values.fields[at].value = .array(list + [text])
+                } else {
+                    values.fields[at].value = .array([values.fields[at].value, text])
+                }
             } else {
-                values[name] = text
+                values.fields.append((name, text))
             }
         }
         guard request.method != .get else { return MLflowParameters(values: values) }
@@ -33,20 +36,24 @@ struct MLflowParameters: @unchecked Sendable {
             throw WharfError(.payloadTooLarge, "the request body is larger than the limit of \(context.maxUploadSize) bytes")
         }
         if buffer.readableBytes > 0 {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: buffer), options: [.fragmentsAllowed]) as? [String: Any] else {
+            guard case .object(let object) = try RequestJSON.parse(buffer) else {
                 throw WharfError.invalid("body", "the body is not a JSON object")
             }
-            values.merge(object) { _, body in body }
+            // Body fields come last, so they win over query parameters of the same name.
+            values.fields.append(contentsOf: object.fields)
         }
         return MLflowParameters(values: values)
     }
 
     func optionalString(_ key: String) throws -> String? {
         switch values[key] {
-        case nil, is NSNull: return nil
-        case let text as String: return text
-        case let number as NSNumber: return number.stringValue
-        case let list as [Any] where list.count == 1: return try MLflowParameters(values: [key: list[0]]).optionalString(key)
+        case nil, .null: return nil
+        case .string(let text): return text
+        case .integer(let number): return String(number)
+        case .double(let number): return String(number)
+        case .bool(let flag): return flag ? "true" : "false"
+        case .array(let list) where list.count == 1:
+            return try MLflowParameters(values: RequestJSONObject(fields: [(key, list[0])])).optionalString(key)
         default: throw WharfError.invalid(key, "field '\(key)' must be a string")
         }
     }
@@ -60,12 +67,12 @@ struct MLflowParameters: @unchecked Sendable {
 
     func optionalInt64(_ key: String) throws -> Int64? {
         switch values[key] {
-        case nil, is NSNull: return nil
-        case let number as NSNumber:
-            let double = number.doubleValue
-            guard double.rounded() == double, abs(double) < 9.2e18 else { throw WharfError.invalid(key, "field '\(key)' must be an integer") }
-            return number.int64Value
-        case let text as String:
+        case nil, .null: return nil
+        case .integer(let number): return number
+        case .double(let number):
+            guard number.rounded() == number, abs(number) < 9.2e18 else { throw WharfError.invalid(key, "field '\(key)' must be an integer") }
+            return Int64(number)
+        case .string(let text):
             guard let value = Int64(text) else { throw WharfError.invalid(key, "field '\(key)' must be an integer; got '\(text)'") }
             return value
         default: throw WharfError.invalid(key, "field '\(key)' must be an integer")
@@ -79,9 +86,10 @@ struct MLflowParameters: @unchecked Sendable {
 
     func double(_ key: String) throws -> Double {
         switch values[key] {
-        case nil, is NSNull: throw WharfError.invalid(key, "missing required field '\(key)'")
-        case let number as NSNumber: return number.doubleValue
-        case let text as String:
+        case nil, .null: throw WharfError.invalid(key, "missing required field '\(key)'")
+        case .double(let number): return number
+        case .integer(let number): return Double(number)
+        case .string(let text):
             switch text {
             case "NaN": return .nan
             case "Infinity": return .infinity
@@ -96,9 +104,10 @@ struct MLflowParameters: @unchecked Sendable {
 
     func bool(_ key: String) throws -> Bool? {
         switch values[key] {
-        case nil, is NSNull: return nil
-        case let number as NSNumber: return number.boolValue
-        case let text as String:
+        case nil, .null: return nil
+        case .bool(let flag): return flag
+        case .integer(let number): return number != 0
+        case .string(let text):
             switch text.lowercased() {
             case "true", "1": return true
             case "false", "0": return false
@@ -110,11 +119,11 @@ struct MLflowParameters: @unchecked Sendable {
 
     func stringList(_ key: String) throws -> [String] {
         switch values[key] {
-        case nil, is NSNull: return []
-        case let text as String: return [text]
-        case let list as [Any]:
+        case nil, .null: return []
+        case .string(let text): return [text]
+        case .array(let list):
             return try list.enumerated().map { index, item in
-                try MLflowParameters(values: ["\(key)[\(index)]": item]).string("\(key)[\(index)]")
+                try MLflowParameters(values: RequestJSONObject(fields: [("\(key)[\(index)]", item)])).string("\(key)[\(index)]")
             }
         default: throw WharfError.invalid(key, "field '\(key)' must be a list of strings")
         }
@@ -123,30 +132,40 @@ struct MLflowParameters: @unchecked Sendable {
     /// A list of JSON objects, each wrapped so errors name `key[index].field`.
     func objects(_ key: String) throws -> [MLflowParameters] {
         switch values[key] {
-        case nil, is NSNull: return []
-        case let list as [Any]:
-            return try list.enumerated().map { index, item in
-                guard let object = item as? [String: Any] else { throw WharfError.invalid("\(key)[\(index)]", "'\(key)[\(index)]' must be an object") }
-                return MLflowParameters(values: object).prefixed("\(key)[\(index)]")
+        case nil, .null: return []
+        case .array(let list):
+            var result: [MLflowParameters] = []
+            result.reserveCapacity(list.count)
+            for (index, item) in list.enumerated() {
+                guard case .object(let object) = item else { throw WharfError.invalid("\(key)[\(index)]", "'\(key)[\(index)]' must be an object") }
+                result.append(MLflowParameters(values: object).prefixed(key, index: index))
             }
+            return result
         default: throw WharfError.invalid(key, "field '\(key)' must be a list of objects")
         }
     }
 
     func object(_ key: String) throws -> MLflowParameters? {
         switch values[key] {
-        case nil, is NSNull: return nil
-        case let object as [String: Any]: return MLflowParameters(values: object).prefixed(key)
+        case nil, .null: return nil
+        case .object(let object): return MLflowParameters(values: object).prefixed(key, index: nil)
         default: throw WharfError.invalid(key, "field '\(key)' must be an object")
         }
     }
 
-    /// Errors from a nested object name their full path.
-    private var prefix: String?
+    /// Errors from a nested object name their full path: the key (and index) it was found under,
+    /// spelled out only when an error needs it.
+    private var parentKey: String?
+    private var parentIndex: Int?
 
-    private func prefixed(_ path: String) -> MLflowParameters {
+    private var prefix: String? {
+        parentKey.map { key in parentIndex.map { "\(key)[\($0)]" } ?? key }
+    }
+
+    private func prefixed(_ key: String, index: Int?) -> MLflowParameters {
         var copy = self
-        copy.prefix = path
+        copy.parentKey = key
+        copy.parentIndex = index
         return copy
     }
 
@@ -156,7 +175,7 @@ struct MLflowParameters: @unchecked Sendable {
     func nested<T>(_ body: (MLflowParameters) throws -> T) throws -> T {
         do {
             return try body(self)
-        } catch let thrown as WharfError where prefix != nil && thrown.kind == .invalidArgument {
+        } catch let thrown as WharfError where parentKey != nil && thrown.kind == .invalidArgument {
             var error = thrown
             if let field = error.field {
                 error.message = error.message.replacingOccurrences(of: "'\(field)'", with: "'\(self.field(field))'")
