@@ -8,6 +8,10 @@
 /// in the second (above every split, at most 254 per feature, so it goes right); a node reads the slot of its
 /// default direction. Leaves point to themselves with split 255, which every code satisfies, so walks take a fixed
 /// number of steps (the tree's depth) and the rows of a block never branch apart.
+///
+/// In a block, the top `topLevels` levels of every tree are evaluated 16 rows at a time with vector compares of
+/// whole code columns (every node of a level against every row, keeping the node each row is at); only the levels
+/// below walk row by row.
 struct QuantizedForest: Sendable {
     struct Node: Sendable {
         var left: Int32
@@ -28,7 +32,19 @@ struct QuantizedForest: Sendable {
     private(set) var values: [Double]
     private(set) var roots: [Int32]
     private(set) var depths: [Int32]
+    /// Per tree, the top `topLevels` levels as a complete tree (`topNodes` nodes, a leaf repeated down to the last
+    /// level with a split every code satisfies): each node's block offset and its split in all 16 lanes, with the top
+    /// bit flipped, as the codes are when compared, because SIMD byte compares are signed.
+    private(set) var topOffsets: [Int32]
+    private(set) var topSplits: [SIMD16<Int8>]
+    /// Per tree, the node (index into `nodes`) each of the `topExits` positions below the top levels continues from.
+    private(set) var topExits: [Int32]
     let featureCount: Int
+
+    /// Levels evaluated with vector compares (`walk` spells out these four levels).
+    static let topLevels = 4
+    static let topNodes = (1 << topLevels) - 1
+    static let topExits = 1 << topLevels
 
     /// Compiles `trees`, or returns nil when they cannot use codes: a categorical split, a NaN threshold, more
     /// than 254 distinct thresholds on one feature, or more features than a node can name.
@@ -87,7 +103,34 @@ struct QuantizedForest: Sendable {
             }
             depths.append(Int32(depth))
         }
+        topOffsets = []
+        topSplits = []
+        topExits = []
+        for root in roots { appendTop(root: Int(root)) }
     }
+
+    private mutating func appendTop(root: Int) {
+        var offsets = [Int32](repeating: 0, count: Self.topNodes), splits = [UInt8](repeating: 255, count: Self.topNodes)
+        var exits = [Int32](repeating: 0, count: Self.topExits)
+        // Complete-tree numbering: node v has children 2v+1 and 2v+2; a leaf stands in for both of its children.
+        var at = [Int](repeating: root, count: Self.topNodes + Self.topExits)
+        for v in 0..<(Self.topNodes + Self.topExits) {
+            let node = nodes[at[v]]
+            if v >= Self.topNodes {
+                exits[v - Self.topNodes] = Int32(at[v])
+                continue
+            }
+            let isLeaf = Int(node.left) == at[v]
+            offsets[v] = Int32(node.offset)
+            splits[v] = node.split
+            at[2 * v + 1] = isLeaf ? at[v] : Int(node.left)
+            at[2 * v + 2] = isLeaf ? at[v] : Int(node.left) + 1
+        }
+        topOffsets.append(contentsOf: offsets)
+        topSplits.append(contentsOf: splits.map { SIMD16<Int8>(repeating: Int8(bitPattern: $0 ^ 0x80)) })
+        topExits.append(contentsOf: exits)
+    }
+
 
     /// Code of a non-missing `x` among a feature's thresholds (`cuts` points at its 256 slots): eight branch-free halvings.
     @inline(__always)
@@ -170,38 +213,83 @@ struct QuantizedForest: Sendable {
         }
         nodes.withUnsafeBufferPointer { nodeBuffer in
             values.withUnsafeBufferPointer { valueBuffer in
-                let nodeBase = nodeBuffer.baseAddress!, valueBase = valueBuffer.baseAddress!
-                for t in 0..<roots.count {
-                    let root = Int(roots[t]), depth = Int(depths[t]), output = Int(outputs[t])
-                    var i = 0
-                    while i + 8 <= count {
-                        let c = UnsafePointer(codes + i)
-                        var a0 = root, a1 = root, a2 = root, a3 = root, a4 = root, a5 = root, a6 = root, a7 = root
-                        var level = depth
-                        while level > 0 {
-                            level &-= 1
-                            a0 = Self.step(nodeBase, a0, c, shift: 0)
-                            a1 = Self.step(nodeBase, a1, c + 1, shift: 0)
-                            a2 = Self.step(nodeBase, a2, c + 2, shift: 0)
-                            a3 = Self.step(nodeBase, a3, c + 3, shift: 0)
-                            a4 = Self.step(nodeBase, a4, c + 4, shift: 0)
-                            a5 = Self.step(nodeBase, a5, c + 5, shift: 0)
-                            a6 = Self.step(nodeBase, a6, c + 6, shift: 0)
-                            a7 = Self.step(nodeBase, a7, c + 7, shift: 0)
+                topOffsets.withUnsafeBufferPointer { offsetBuffer in
+                    topSplits.withUnsafeBufferPointer { splitBuffer in
+                        topExits.withUnsafeBufferPointer { exitBuffer in
+                            withUnsafeTemporaryAllocation(of: Int8.self, capacity: 16) { positionBuffer in
+                                let positions = positionBuffer.baseAddress!
+                                for t in 0..<roots.count {
+                                    walk(tree: t, count: count, k: k, output: Int(outputs[t]), codes: UnsafePointer(codes), out: out,
+                                         nodes: nodeBuffer.baseAddress!, values: valueBuffer.baseAddress!,
+                                         topOffsets: offsetBuffer.baseAddress! + t * Self.topNodes,
+                                         topSplits: splitBuffer.baseAddress! + t * Self.topNodes,
+                                         topExits: exitBuffer.baseAddress! + t * Self.topExits, positions: positions)
+                                }
+                            }
                         }
-                        let o = out + i * k + output
-                        o[0] += valueBase[a0]; o[k] += valueBase[a1]; o[2 * k] += valueBase[a2]; o[3 * k] += valueBase[a3]
-                        o[4 * k] += valueBase[a4]; o[5 * k] += valueBase[a5]; o[6 * k] += valueBase[a6]; o[7 * k] += valueBase[a7]
-                        i += 8
-                    }
-                    while i < count {
-                        var a = root
-                        for _ in 0..<depth { a = Self.step(nodeBase, a, codes + i, shift: 0) }
-                        out[i * k + output] += valueBase[a]
-                        i += 1
                     }
                 }
             }
+        }
+    }
+
+    @inline(__always)
+    private func walk(tree t: Int, count: Int, k: Int, output: Int, codes: UnsafePointer<UInt8>, out: UnsafeMutablePointer<Double>,
+                      nodes nodeBase: UnsafePointer<Node>, values valueBase: UnsafePointer<Double>, topOffsets: UnsafePointer<Int32>,
+                      topSplits: UnsafePointer<SIMD16<Int8>>, topExits: UnsafePointer<Int32>, positions: UnsafeMutablePointer<Int8>) {
+        let root = Int(roots[t]), depth = Int(depths[t])
+        let below = max(0, depth - Self.topLevels)
+        let raw = UnsafeRawPointer(codes)
+        var i = 0
+        while i + 16 <= count {
+            // Each level: every node's compare on all 16 rows, kept where the row is at that node (-1 = goes right).
+            @inline(__always) func right(_ v: Int) -> SIMD16<Int8> {
+                let column = raw.loadUnaligned(fromByteOffset: Int(topOffsets[v]) &+ i, as: SIMD16<Int8>.self) ^ SIMD16<Int8>(repeating: -128)
+                return SIMD16<Int8>(repeating: 0).replacing(with: -1, where: column .> topSplits[v])
+            }
+            @inline(__always) func at(_ position: SIMD16<Int8>, _ p: Int8) -> SIMD16<Int8> {
+                SIMD16<Int8>(repeating: 0).replacing(with: -1, where: position .== SIMD16<Int8>(repeating: p))
+            }
+            var position = SIMD16<Int8>(repeating: 0) &- right(0)
+            var r = (right(1) & at(position, 0)) | (right(2) & at(position, 1))
+            position = position &+ position &- r
+            r = (right(3) & at(position, 0)) | (right(4) & at(position, 1)) | (right(5) & at(position, 2)) | (right(6) & at(position, 3))
+            position = position &+ position &- r
+            r = (right(7) & at(position, 0)) | (right(8) & at(position, 1)) | (right(9) & at(position, 2)) | (right(10) & at(position, 3))
+                | (right(11) & at(position, 4)) | (right(12) & at(position, 5)) | (right(13) & at(position, 6)) | (right(14) & at(position, 7))
+            position = position &+ position &- r
+            UnsafeMutableRawPointer(positions).storeBytes(of: position, as: SIMD16<Int8>.self)
+            var j = 0
+            while j < 16 {
+                let c = codes + i + j
+                var a0 = Int(topExits[Int(positions[j])]), a1 = Int(topExits[Int(positions[j + 1])])
+                var a2 = Int(topExits[Int(positions[j + 2])]), a3 = Int(topExits[Int(positions[j + 3])])
+                var a4 = Int(topExits[Int(positions[j + 4])]), a5 = Int(topExits[Int(positions[j + 5])])
+                var a6 = Int(topExits[Int(positions[j + 6])]), a7 = Int(topExits[Int(positions[j + 7])])
+                var level = below
+                while level > 0 {
+                    level &-= 1
+                    a0 = Self.step(nodeBase, a0, c, shift: 0)
+                    a1 = Self.step(nodeBase, a1, c + 1, shift: 0)
+                    a2 = Self.step(nodeBase, a2, c + 2, shift: 0)
+                    a3 = Self.step(nodeBase, a3, c + 3, shift: 0)
+                    a4 = Self.step(nodeBase, a4, c + 4, shift: 0)
+                    a5 = Self.step(nodeBase, a5, c + 5, shift: 0)
+                    a6 = Self.step(nodeBase, a6, c + 6, shift: 0)
+                    a7 = Self.step(nodeBase, a7, c + 7, shift: 0)
+                }
+                let o = out + (i + j) * k + output
+                o[0] += valueBase[a0]; o[k] += valueBase[a1]; o[2 * k] += valueBase[a2]; o[3 * k] += valueBase[a3]
+                o[4 * k] += valueBase[a4]; o[5 * k] += valueBase[a5]; o[6 * k] += valueBase[a6]; o[7 * k] += valueBase[a7]
+                j += 8
+            }
+            i += 16
+        }
+        while i < count {
+            var a = root
+            for _ in 0..<depth { a = Self.step(nodeBase, a, codes + i, shift: 0) }
+            out[i * k + output] += valueBase[a]
+            i += 1
         }
     }
 }
