@@ -28,9 +28,10 @@ import Testing
         #expect(again.features.values == out.features.values)
     }
 
-    @Test func neighbourSearchMatchesBruteForce() {
+    /// Sizes that are and are not multiples of the 4-query by 8-point tiles.
+    @Test(arguments: [(200, 3), (203, 30), (9, 2)])
+    func neighbourSearchMatchesBruteForce(m: Int, d: Int) {
         var generator = SeededGenerator(seed: 8)
-        let m = 200, d = 3
         let points = (0..<(m * d)).map { _ in Float(generator.nextGaussian()) }
         let found = NeighborSearch(count: m, dimensions: d, points: points).nearestNeighbors(k: 4, threads: 2)
         for q in 0..<m {
@@ -64,6 +65,9 @@ import Testing
         #expect(throws: LearnError.self) { try SMOTE(neighbors: 0) }
         #expect(throws: LearnError.self) { try SMOTE(ratio: 1.5) }
         let three = try LabeledData(features: FeatureMatrix(columns: [[1, 2, 3]]), labels: [0, 1, 2])
-        #expect(throws: LearnError.self) { try SMOTE().resample(three) }
+        let error = try #require(throws: LearnError.self) { try SMOTE().resample(three) }
+        #expect(error.message.contains("found 3"))
+        let one = try LabeledData(features: FeatureMatrix(columns: [[1, 2, 3]]), labels: [1, 1, 1])
+        #expect(throws: LearnError.self) { try SMOTE().resample(one) }
     }
 }

@@ -28,45 +28,74 @@ public struct SMOTE: Sendable {
         }
         let features = data.features
         let n = features.rowCount, p = features.columnCount, m = minority.count
-        // Standardise (missing = mean) so no feature dominates the distance; categorical features are left out of it.
-        let scaler = StandardScaler(fitting: features)
-        var points = [Float](repeating: 0, count: p * m)
-        for j in 0..<p where !features.kinds[j].isCategorical {
-            let mean = scaler.means[j], scale = scaler.scales[j]
-            for (i, row) in minority.enumerated() {
-                let v = features.values[j * n + row]
-                points[j * m + i] = v.isNaN ? 0 : Float((Double(v) - mean) / scale)
-            }
-        }
         let threadCount = threads > 0 ? threads : Parallel.availableCores
-        let nearest = NeighborSearch(count: m, dimensions: p, points: points).nearestNeighbors(k: neighbors, threads: threadCount)
-        var generator = SeededGenerator(seed: seed)
-        var base = [Int](repeating: 0, count: toMake), partner = base, gaps = [Float](repeating: 0, count: toMake)
-        for s in 0..<toMake {
-            let i = generator.nextIndex(m)
-            base[s] = minority[i]
-            partner[s] = minority[Int(nearest[i * neighbors + generator.nextIndex(neighbors)])]
-            gaps[s] = Float(generator.nextUnit())
-        }
-        let total = n + toMake
-        var values = [Float](repeating: 0, count: total * p)
-        values.withUnsafeMutableBufferPointer { out in
-            features.values.withUnsafeBufferPointer { src in
+        // The minority rows, column-major and compact, so both the search and the interpolation read cache-resident columns.
+        var raw = [Float](repeating: 0, count: p * m)
+        features.values.withUnsafeBufferPointer { src in
+            raw.withUnsafeMutableBufferPointer { dst in
                 for j in 0..<p {
-                    let column = src.baseAddress! + j * n
-                    let target = out.baseAddress! + j * total
-                    target.update(from: column, count: n)
-                    let categorical = features.kinds[j].isCategorical
-                    for s in 0..<toMake {
-                        let a = column[base[s]], b = column[partner[s]]
-                        target[n + s] = categorical || b.isNaN || a.isNaN ? a : a + gaps[s] * (b - a)
-                    }
+                    let column = src.baseAddress! + j * n, target = dst.baseAddress! + j * m
+                    for (i, row) in minority.enumerated() { target[i] = column[row] }
                 }
             }
         }
+        // Standardised on the minority rows (missing = mean), the points whose distances are compared, so no feature
+        // dominates the distance; categorical features are left out of it.
+        var points = [Float](repeating: 0, count: p * m)
+        for j in 0..<p where !features.kinds[j].isCategorical {
+            var sum = 0.0, sumSquares = 0.0, count = 0.0
+            for i in 0..<m where !raw[j * m + i].isNaN {
+                let v = Double(raw[j * m + i])
+                sum += v
+                sumSquares += v * v
+                count += 1
+            }
+            let mean = count > 0 ? sum / count : 0
+            let variance = count > 0 ? max(0, sumSquares / count - mean * mean) : 0
+            let scale = variance > 1e-24 ? variance.squareRoot() : 1
+            for i in 0..<m {
+                let v = raw[j * m + i]
+                points[j * m + i] = v.isNaN ? 0 : Float((Double(v) - mean) / scale)
+            }
+        }
+        let nearest = NeighborSearch(count: m, dimensions: p, points: points).nearestNeighbors(k: neighbors, threads: threadCount)
+        var generator = SeededGenerator(seed: seed)
+        var base = [Int32](repeating: 0, count: toMake), partner = base, gaps = [Float](repeating: 0, count: toMake)
+        for s in 0..<toMake {
+            let i = generator.nextIndex(m)
+            base[s] = Int32(i)
+            partner[s] = nearest[i * neighbors + generator.nextIndex(neighbors)]
+            gaps[s] = Float(generator.nextUnit())
+        }
+        let total = n + toMake
+        // Every slot is written below (originals copied, synthetic rows generated), so no zero fill first.
+        let values = [Float](unsafeUninitializedCapacity: total * p) { out, initialized in
+            features.values.withUnsafeBufferPointer { src in
+                raw.withUnsafeBufferPointer { minorityColumns in
+                    base.withUnsafeBufferPointer { base in
+                        partner.withUnsafeBufferPointer { partner in
+                            gaps.withUnsafeBufferPointer { gaps in
+                                Parallel.forEach(p, threads: threadCount) { j in
+                                    let target = out.baseAddress! + j * total
+                                    target.initialize(from: src.baseAddress! + j * n, count: n)
+                                    let column = minorityColumns.baseAddress! + j * m
+                                    let categorical = features.kinds[j].isCategorical
+                                    for s in 0..<toMake {
+                                        let a = column[Int(base[s])], b = column[Int(partner[s])]
+                                        (target + n + s).initialize(to: categorical || b.isNaN || a.isNaN ? a : a + gaps[s] * (b - a))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            initialized = total * p
+        }
         let matrix = try FeatureMatrix(rowCount: total, columnCount: p, values: values, names: features.names, kinds: features.kinds)
-        let labels = data.labels + Array(repeating: minorityLabel, count: toMake)
-        let weights = data.weights.map { w in w + base.map { w[$0] } }
+        var labels = data.labels
+        labels.append(contentsOf: repeatElement(minorityLabel, count: toMake))
+        let weights = data.weights.map { w in w + base.map { w[minority[Int($0)]] } }
         return try LabeledData(features: matrix, labels: labels, weights: weights)
     }
 }
@@ -74,12 +103,29 @@ public struct SMOTE: Sendable {
 /// Minority class, its rows and the majority count of binary labels.
 enum ClassCounts {
     static func binary(_ labels: [Double]) throws -> (minorityLabel: Double, minorityRows: [Int], majorityCount: Int) {
-        var rows: [Double: [Int]] = [:]
-        for (i, y) in labels.enumerated() { rows[y, default: []].append(i) }
-        guard rows.count == 2 else {
-            throw LearnError(.invalidLabel, "resampling needs exactly two classes; found \(rows.count)", field: "label")
+        // One pass without hashing: the first label seen, the other one, and how often the first occurs.
+        guard let first = labels.first else {
+            throw LearnError(.invalidLabel, "resampling needs exactly two classes; found 0", field: "label")
         }
-        let sorted = rows.sorted { $0.value.count != $1.value.count ? $0.value.count < $1.value.count : $0.key < $1.key }
-        return (sorted[0].key, sorted[0].value, sorted[1].value.count)
+        var second: Double?, firstCount = 0
+        for y in labels {
+            if y == first {
+                firstCount += 1
+            } else if second == nil {
+                second = y
+            } else if y != second! {
+                let found = Set(labels).count
+                throw LearnError(.invalidLabel, "resampling needs exactly two classes; found \(found)", field: "label")
+            }
+        }
+        guard let second else {
+            throw LearnError(.invalidLabel, "resampling needs exactly two classes; found 1", field: "label")
+        }
+        let secondCount = labels.count - firstCount
+        let minorityLabel = firstCount != secondCount ? (firstCount < secondCount ? first : second) : min(first, second)
+        var rows = [Int]()
+        rows.reserveCapacity(min(firstCount, secondCount))
+        for (i, y) in labels.enumerated() where y == minorityLabel { rows.append(i) }
+        return (minorityLabel, rows, labels.count - rows.count)
     }
 }
