@@ -201,6 +201,64 @@ import Testing
     }
 
     @Test(arguments: TestBackend.enabled)
+    func upgradingKeepsMetricHistory(_ backend: TestBackend) async throws {
+        let location = try await backend.location()
+        let store = try await MetadataStore.open(url: location)
+        let run: String
+        do {
+            let tracking = TrackingService(store: store)
+            run = try await tracking.createRun(experimentId: try await tracking.createExperiment(name: "e")).info.runId
+            // Put the history back as schema version 3 had it (a rowid table with a foreign key to runs), with rows.
+            try await store.transaction { db in
+                switch backend {
+                case .sqlite:
+                    try await db.raw("DROP TABLE run_metrics").run()
+                    let version3 = TrackingSchema.statements.filter { $0.contains("CREATE TABLE run_metrics (") } + [TrackingSchema.identicalMetricsOnce[1]]
+                    #expect(version3.count == 2)
+                    for statement in version3 { try await db.raw("\(unsafeRaw: statement)").run() }
+                case .postgres:
+                    try await db.raw("ALTER TABLE run_metrics ADD CONSTRAINT run_metrics_run_id_fkey FOREIGN KEY (run_id) REFERENCES runs (run_id)").run()
+                }
+                try await db.raw("""
+                    INSERT INTO run_metrics (run_id, key, value, is_nan, timestamp, step) VALUES (\(bind: run), 'loss', 0.5, 0, 10, 1), (\(bind: run), 'loss', 0, 1, 11, 2)
+                    """).run()
+                try await db.raw("DELETE FROM wharf_schema WHERE version >= 4").run()
+            }
+            try await store.close()
+        } catch {
+            try? await store.close()
+            throw error
+        }
+
+        let upgraded = try await MetadataStore.open(url: location)
+        do {
+            let tracking = TrackingService(store: upgraded)
+            #expect(try await upgraded.schemaVersion() == Migrations.latestVersion)
+            var history = try await tracking.metricHistory(runId: run, key: "loss").items
+            #expect(history.map(\.step) == [1, 2])
+            #expect(history.first?.value == 0.5)
+            #expect(history.last?.value.isNaN == true)
+            try await tracking.logBatch(runId: run, metrics: [Metric(key: "loss", value: 0.5, timestamp: 10, step: 1), Metric(key: "loss", value: 0.25, timestamp: 12, step: 3)])
+            history = try await tracking.metricHistory(runId: run, key: "loss").items
+            #expect(history.map(\.value.description) == ["0.5", "nan", "0.25"])
+            let shape = try await upgraded.withDatabase { db -> Bool in
+                switch backend {
+                case .sqlite:
+                    let sql = try await db.raw("SELECT sql FROM sqlite_master WHERE name = 'run_metrics'").first()?.decode(column: "sql", as: String.self)
+                    return sql?.contains("WITHOUT ROWID") == true
+                case .postgres:
+                    return try await db.raw("SELECT conname FROM pg_constraint WHERE conname = 'run_metrics_run_id_fkey'").all().isEmpty
+                }
+            }
+            #expect(shape)
+        } catch {
+            try? await upgraded.close()
+            throw error
+        }
+        try await upgraded.close()
+    }
+
+    @Test(arguments: TestBackend.enabled)
     func concurrentWritersToOneRunLoseNothing(_ backend: TestBackend) async throws {
         try await withService(backend) { tracking in
             let exp = try await tracking.createExperiment(name: "e")

@@ -32,6 +32,9 @@ enum Migrations {
         Migration(version: 3, name: "metric history keeps one copy of an identical value") { _ in
             TrackingSchema.identicalMetricsOnce
         },
+        Migration(version: 4, name: "metric history stored by its identity, without a per-row run check") { backend in
+            TrackingSchema.metricHistoryByIdentity(backend)
+        },
     ]
 
     static var latestVersion: Int { all.last?.version ?? 0 }

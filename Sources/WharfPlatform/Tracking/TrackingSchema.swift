@@ -189,4 +189,36 @@ enum TrackingSchema {
         "DROP INDEX run_metrics_history",
         "CREATE UNIQUE INDEX run_metrics_identity ON run_metrics (run_id, key, step, timestamp, value, is_nan)",
     ]
+
+    /// Metric history is the hot write path (a log-batch call appends up to 1,000 rows). On SQLite the history
+    /// becomes a WITHOUT ROWID table keyed by the identity columns, so each value is one B-tree insert instead
+    /// of a table row plus an index entry. On both databases the foreign key to `runs` goes: it looked up the
+    /// run once per row (a trigger per row on PostgreSQL), while every write already checks the run inside its
+    /// own transaction and runs are never removed, only marked deleted.
+    static func metricHistoryByIdentity(_ backend: MetadataStore.Backend) -> [String] {
+        switch backend {
+        case .sqlite:
+            [
+                """
+                CREATE TABLE run_metrics_by_identity (
+                    run_id TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    step BIGINT NOT NULL,
+                    timestamp BIGINT NOT NULL,
+                    value DOUBLE PRECISION NOT NULL,
+                    is_nan BIGINT NOT NULL,
+                    PRIMARY KEY (run_id, key, step, timestamp, value, is_nan)
+                ) WITHOUT ROWID
+                """,
+                """
+                INSERT INTO run_metrics_by_identity (run_id, key, step, timestamp, value, is_nan)
+                SELECT run_id, key, step, timestamp, value, is_nan FROM run_metrics
+                """,
+                "DROP TABLE run_metrics",
+                "ALTER TABLE run_metrics_by_identity RENAME TO run_metrics",
+            ]
+        case .postgres:
+            ["ALTER TABLE run_metrics DROP CONSTRAINT IF EXISTS run_metrics_run_id_fkey"]
+        }
+    }
 }

@@ -223,10 +223,11 @@ public final class TrackingService: Sendable {
     /// Logs metrics, params and tags in one transaction: all are stored or none.
     public func logBatch(runId: String, metrics: [Metric] = [], params: [Param] = [], tags: [Tag] = []) async throws {
         try Self.validateBatch(metrics: metrics, params: params, tags: tags)
+        let backend = self.backend
         try await store.transaction { db in
             _ = try await Self.activeRun(runId, db: db)
             try await Self.insertParams(runId: runId, params, db: db)
-            try await Self.insertMetrics(runId: runId, metrics, db: db)
+            try await Self.insertMetrics(runId: runId, metrics, backend: backend, db: db)
             try await Self.upsertTags(runId: runId, tags, db: db)
         }
     }
@@ -437,14 +438,17 @@ public final class TrackingService: Sendable {
 
     /// Appends metric values to the history and moves each key's latest value (highest step, then time, then value).
     /// The history insert is one statement whose run id and keys are bound once each; the latest values are
-    /// worked out here, so the upsert touches each key of the batch once.
-    static func insertMetrics(runId: String, _ metrics: [Metric], db: any SQLDatabase) async throws {
+    /// worked out here, so the upsert touches each key of the batch once. SQLite skips an identical value with
+    /// OR IGNORE: no constraint can then abort the statement midway, so SQLite keeps no statement journal
+    /// (no value here is ever NULL, so OR IGNORE skips exactly what ON CONFLICT DO NOTHING would).
+    static func insertMetrics(runId: String, _ metrics: [Metric], backend: MetadataStore.Backend, db: any SQLDatabase) async throws {
         guard !metrics.isEmpty else { return }
         var history = NumberedStatement(database: db, reservingCapacity: 160 + metrics.count * 56)
         let run = history.bind(runId)
         var keys: [String: String] = [:]
         var latest: [String: Metric] = [:]
-        history.append("INSERT INTO run_metrics (run_id, key, value, is_nan, timestamp, step) VALUES ")
+        history.append(backend == .sqlite ? "INSERT OR IGNORE INTO" : "INSERT INTO")
+        history.append(" run_metrics (run_id, key, value, is_nan, timestamp, step) VALUES ")
         for (i, m) in metrics.enumerated() {
             let key: String
             if let known = keys[m.key] {
@@ -471,7 +475,9 @@ public final class TrackingService: Sendable {
                 latest[m.key] = m
             }
         }
-        history.append(" ON CONFLICT (run_id, key, step, timestamp, value, is_nan) DO NOTHING")
+        if backend == .postgres {
+            history.append(" ON CONFLICT (run_id, key, step, timestamp, value, is_nan) DO NOTHING")
+        }
         try await db.execute(sql: history) { _ in }
         let upserts = latest.values.sorted { $0.key < $1.key }.map { m -> SQLQueryString in
             "(\(bind: runId), \(bind: m.key), \(Self.number(m.value)), \(literal: m.value.isNaN ? 1 : 0), \(literal: m.timestamp), \(literal: m.step))"

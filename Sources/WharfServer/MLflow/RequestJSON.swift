@@ -159,13 +159,16 @@ struct RequestJSONParser {
     mutating func parseString() throws -> String {
         index += 1
         let start = index
+        var highBits: UInt8 = 0
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let text = try utf8(start..<index)
+                // ASCII needs no validation (the generic validating initializer cost more than the whole parse).
+                let text = highBits < 0x80 ? String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self) : try utf8(start..<index)
                 index += 1
                 return text
             }
+            highBits |= byte
             if byte == UInt8(ascii: "\\") { return try parseEscapedString(from: start) }
             guard byte >= 0x20 else { throw error("control character in a string") }
             index += 1
