@@ -15,12 +15,26 @@ import WharfFrame
     @Test func rareLevelsBecomeOthersAndUnseenLevelsFollow() throws {
         let features = try frame().drop(["label"])
         let encoder = try FrameEncoder(fitting: features, minLevelCount: 2)
-        #expect(encoder.columns[0].kind == .categorical(levels: ["agra", "pune", "others"]))
+        #expect(encoder.columns[0].kind == .categorical(levels: ["agra", "others", "pune"]))
+        // The text encoding is WharfFrame's: one rare-level mapper for the column, then one ordinal encoder.
+        #expect(encoder.pipeline?.steps.map { type(of: $0).kind } == ["rare_levels", "ordinal"])
         let matrix = try encoder.matrix(from: features)
-        #expect(Array(matrix.column(0)).map { $0.isNaN ? -1 : $0 } == [1, 1, 0, 1, -1, 0, 2])
+        #expect(Array(matrix.column(0)).map { $0.isNaN ? -1 : $0 } == [2, 2, 0, 2, -1, 0, 1])
         #expect(matrix.column(1)[matrix.rowCount + 2].isNaN)
         let unseen = try DataFrame([Column("leads", [3.0]), Column("city", ["delhi"])])
-        #expect(try encoder.matrix(from: unseen)[0, 0] == 2)
+        #expect(try encoder.matrix(from: unseen)[0, 0] == 1)
+        // Without an `others` level (nothing was rare), an unseen level is missing.
+        let everyLevel = try FrameEncoder(fitting: features)
+        #expect(try everyLevel.matrix(from: unseen)[0, 0].isNaN)
+    }
+
+    @Test func moreThan255LevelsKeepTheMostFrequent() throws {
+        // 300 levels: level i appears 300 - i times, so the 254 most frequent are levels 0...253.
+        var values = [String]()
+        for i in 0..<300 { values += Array(repeating: String(format: "l%03d", i), count: 300 - i) }
+        let encoder = try FrameEncoder(fitting: try DataFrame([Column("kind", values)]))
+        guard case .categorical(let levels) = encoder.columns[0].kind else { Issue.record("not categorical"); return }
+        #expect(levels.count == 255 && levels.contains("others") && levels.contains("l253") && !levels.contains("l254"))
     }
 
     @Test func missingColumnAtPredictionIsNamed() throws {

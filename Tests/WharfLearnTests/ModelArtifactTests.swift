@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WharfFrame
 @testable import WharfLearn
 
 @Suite struct ModelArtifactTests {
@@ -27,6 +28,77 @@ import Testing
         try artifact.write(to: url)
         let reloaded = try ModelArtifact.read(from: url)
         #expect(try artifact.predict(data.features).map(\.bitPattern) == reloaded.predict(data.features).map(\.bitPattern))
+    }
+
+    /// A table with text, numbers, dates and nulls, and its binary label.
+    static func leadFrame(rows: Int, seed: UInt64) throws -> DataFrame {
+        var generator = WharfLearn.SeededGenerator(seed: seed)
+        let sources = ["web", "referral", "event", "partner", "cold call"]
+        var source = [String?](), visits = [Double?](), city = [String?](), label = [String]()
+        for _ in 0..<rows {
+            let s = generator.nextIndex(sources.count), v = generator.nextGaussian()
+            source.append(generator.nextUnit() < 0.05 ? nil : sources[s])
+            visits.append(generator.nextUnit() < 0.05 ? nil : v)
+            city.append("c\(generator.nextIndex(30))")
+            label.append(generator.nextUnit() < 1 / (1 + exp(-(Double(s) - 2 + v))) ? "yes" : "no")
+        }
+        return try DataFrame([Column("source", source), Column("visits", visits), Column("city", city), Column("converted", label)])
+    }
+
+    static func trainFromFrame() throws -> (ModelArtifact, DataFrame) {
+        let frame = try leadFrame(rows: 2000, seed: 5)
+        let features = try frame.drop(["converted"])
+        let encoder = try FrameEncoder(fitting: features, minLevelCount: 40)
+        let data = try LabeledData(frame: frame, target: "converted", encoder: encoder)
+        let model = try GBDTTrainer(hyperparameters: ["num_round": "20", "max_depth": "4"]).fit(data)
+        let artifact = ModelArtifact(algorithm: "gbdt", signature: encoder.signature(target: "converted", classes: ["no", "yes"]),
+                                     preprocessing: encoder, model: .trees(model))
+        return (artifact, features)
+    }
+
+    @Test func frameModelReloadPredictsBitIdenticallyThroughWharfFrameTransformers() throws {
+        let (artifact, features) = try Self.trainFromFrame()
+        let data = try artifact.encoded()
+        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(json["format_version"] as? Int == 2)
+        let pipeline = try #require((json["preprocessing"] as? [String: Any])?["pipeline"] as? [String: Any])
+        #expect((pipeline["steps"] as? [[String: Any]])?.compactMap { $0["kind"] as? String } == ["rare_levels", "rare_levels", "ordinal"])
+        let reloaded = try ModelArtifact.decode(data)
+        #expect(reloaded == artifact)
+        let before = try artifact.predict(features), after = try reloaded.predict(features)
+        #expect(before.map(\.bitPattern) == after.map(\.bitPattern))
+    }
+
+    @Test func unseenAndMissingCategoriesAtPredictTimeDoNotCrash() throws {
+        let (artifact, _) = try Self.trainFromFrame()
+        let reloaded = try ModelArtifact.decode(try artifact.encoded())
+        let fresh = try DataFrame([
+            Column("city", ["c3", "atlantis", nil, "c99"] as [String?]),
+            Column("visits", [0.5, nil, 1.0, -1.0] as [Double?]),
+            Column("source", ["web", "carrier pigeon", "event", nil] as [String?]),
+            Column("extra", ["ignored", "ignored", "ignored", "ignored"]),
+        ])
+        let predictions = try reloaded.predict(fresh)
+        #expect(predictions.count == 4 && predictions.allSatisfy { $0 > 0 && $0 < 1 })
+        // An unseen source is `others` when training had rare sources; here every source was frequent, so it is missing.
+        let matrix = try #require(reloaded.preprocessing).matrix(from: fresh)
+        #expect(matrix[1, matrix.columnIndex("source")!].isNaN)
+        let withNaN = try artifact.predict(try FeatureMatrix(rows: [matrix.row(1)], names: matrix.names, kinds: matrix.kinds))
+        #expect(predictions[1] == withNaN[0])
+    }
+
+    @Test func version1ModelFilesStillLoadAndEncodeByLevelPosition() throws {
+        let (artifact, features) = try Self.trainFromFrame()
+        // A version 1 file: the same model with the encoder's columns only (codes = position in the levels).
+        var json = try #require(try JSONSerialization.jsonObject(with: try artifact.encoded()) as? [String: Any])
+        json["format_version"] = 1
+        var preprocessing = try #require(json["preprocessing"] as? [String: Any])
+        preprocessing.removeValue(forKey: "pipeline")
+        json["preprocessing"] = preprocessing
+        let old = try ModelArtifact.decode(try JSONSerialization.data(withJSONObject: json))
+        #expect(old.formatVersion == 1 && old.preprocessing?.pipeline == nil)
+        // Both encodings give each level its position in the sorted levels, so the predictions agree.
+        #expect(try old.predict(features) == (try artifact.predict(features)))
     }
 
     @Test func newerFormatVersionIsRefused() throws {

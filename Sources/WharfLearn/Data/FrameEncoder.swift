@@ -1,8 +1,10 @@
 import Foundation
 import WharfFrame
 
-/// Fitted preprocessing from a WharfFrame DataFrame to a FeatureMatrix: numbers as Float, text as category codes
-/// (rare levels merged into `others`), dates as days; stored in model files so prediction encodes the same way.
+/// Fitted preprocessing from a WharfFrame DataFrame to a FeatureMatrix, stored in model files so prediction encodes
+/// the same way. Text is handled by WharfFrame transformers (a `Pipeline` of one `RareLevelMapper` and one
+/// `OrdinalEncoder` per text column: rare and unseen levels become `others`, levels become their sorted index);
+/// the matrix then takes numbers as Float and dates as days.
 public struct FrameEncoder: Codable, Equatable, Sendable {
     /// How one input column becomes one feature.
     public struct ColumnEncoding: Codable, Equatable, Sendable {
@@ -14,11 +16,17 @@ public struct FrameEncoder: Codable, Equatable, Sendable {
 
     public static let othersLevel = "others"
     public var columns: [ColumnEncoding]
+    /// The fitted WharfFrame transformers for the text columns; nil in model files of format version 1, whose
+    /// categorical columns map levels to codes by their position in `kind`'s levels.
+    public var pipeline: Pipeline?
 
     /// Learns the encoding of every usable column of `frame` (list and JSON columns are left out).
-    /// Levels seen fewer than `minLevelCount` times, and all past the 254 most frequent, become `others`.
+    /// Levels seen fewer than `minLevelCount` times become `others`, and so do the rarest when more than 255 levels
+    /// remain, keeping at most 254 (fewer when levels tie at the cut).
     public init(fitting frame: DataFrame, minLevelCount: Int = 1) throws {
         var columns = [ColumnEncoding]()
+        var steps = [any Transformer]()
+        var textColumns = [String]()
         for column in frame.columns {
             switch column.type {
             case .int64, .double, .float, .bool, .date, .timestamp:
@@ -26,15 +34,15 @@ public struct FrameEncoder: Codable, Equatable, Sendable {
             case .string, .categorical:
                 var counts: [String: Int] = [:]
                 for value in column.strings() { if let value { counts[value, default: 0] += 1 } }
-                var frequent = counts.filter { $0.value >= minLevelCount }.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-                var needOthers = frequent.count < counts.count
-                if frequent.count > 255 || (needOthers && frequent.count > 254) {
-                    frequent = Array(frequent.prefix(254))
-                    needOthers = true
-                }
-                var levels = frequent.map(\.key).sorted()
-                if needOthers && !levels.contains(Self.othersLevel) { levels.append(Self.othersLevel) }
-                columns.append(ColumnEncoding(name: column.name, kind: .categorical(levels: levels), source: column.type.rawValue))
+                // The smallest count a kept level needs: minLevelCount, raised until at most 254 levels pass it
+                // when more than 255 would (one code stays free for `others`).
+                var needed = max(1, minLevelCount)
+                let sorted = counts.values.filter { $0 >= needed }.sorted(by: >)
+                if sorted.count > 255 { needed = max(needed, sorted[253] + (sorted[254] == sorted[253] ? 1 : 0)) }
+                let rows = Double(max(column.count, 1))
+                steps.append(RareLevelMapper(columns: [column.name], minShare: min(1, Double(needed) / rows), otherLabel: Self.othersLevel))
+                textColumns.append(column.name)
+                columns.append(ColumnEncoding(name: column.name, kind: .categorical(levels: []), source: column.type.rawValue))
             case .list, .json:
                 continue
             }
@@ -42,7 +50,18 @@ public struct FrameEncoder: Codable, Equatable, Sendable {
         guard !columns.isEmpty else {
             throw LearnError(.invalidData, "no usable feature columns (numbers, text, dates)", field: "data")
         }
+        var pipeline = Pipeline(steps + [OrdinalEncoder(columns: textColumns)])
+        do {
+            try pipeline.fit(try frame.select(columns.map(\.name)))
+        } catch {
+            throw LearnError(.invalidData, "could not fit the text encoding: \(error)", field: "data")
+        }
+        let ordinal = pipeline.steps.last as! OrdinalEncoder
+        for i in columns.indices where columns[i].kind.isCategorical {
+            columns[i].kind = .categorical(levels: ordinal.levels[columns[i].name] ?? [])
+        }
         self.columns = columns
+        self.pipeline = pipeline
     }
 
     public var featureNames: [String] { columns.map(\.name) }
@@ -54,16 +73,35 @@ public struct FrameEncoder: Codable, Equatable, Sendable {
 
     /// Encodes `frame`; a missing column is an error naming it, unseen levels become `others` (or missing).
     public func matrix(from frame: DataFrame) throws -> FeatureMatrix {
+        for encoding in columns where !frame.contains(encoding.name) {
+            throw LearnError(.missingFeature, "input has no column \(encoding.name); the model needs \(featureNames.joined(separator: ", "))",
+                             field: encoding.name)
+        }
+        var input = try frame.select(featureNames)
+        if let pipeline {
+            do {
+                input = try pipeline.transform(input)
+            } catch {
+                throw LearnError(.invalidData, "could not apply the model's text encoding: \(error)", field: "preprocessing")
+            }
+        }
         let n = frame.rowCount
         var values = [Float]()
         values.reserveCapacity(n * columns.count)
         for encoding in columns {
-            guard frame.contains(encoding.name) else {
-                throw LearnError(.missingFeature, "input has no column \(encoding.name); the model needs \(featureNames.joined(separator: ", "))",
-                                 field: encoding.name)
-            }
-            let column = frame[encoding.name]
+            let column = input[encoding.name]
             switch encoding.kind {
+            case .categorical(let levels) where pipeline == nil:
+                var index: [String: Float] = [:]
+                for (code, level) in levels.enumerated() { index[level] = Float(code) }
+                let others = index[Self.othersLevel]
+                for value in column.strings() {
+                    guard let value else { values.append(.nan); continue }
+                    values.append(index[value] ?? others ?? .nan)
+                }
+            case .categorical:
+                // The ordinal encoder's codes, nulls (missing or unseen without `others`) as NaN.
+                values.append(contentsOf: try column.doubles().map { Float($0) })
             case .numeric:
                 do {
                     var doubles = try column.doubles()
@@ -75,17 +113,27 @@ public struct FrameEncoder: Codable, Equatable, Sendable {
                     throw LearnError(.invalidData, "column \(encoding.name) must be numeric (it was \(encoding.source) in training); got \(column.type)",
                                      field: encoding.name)
                 }
-            case .categorical(let levels):
-                var index: [String: Float] = [:]
-                for (code, level) in levels.enumerated() { index[level] = Float(code) }
-                let others = index[Self.othersLevel]
-                for value in column.strings() {
-                    guard let value else { values.append(.nan); continue }
-                    values.append(index[value] ?? others ?? .nan)
-                }
             }
         }
         return try FeatureMatrix(rowCount: n, columnCount: columns.count, values: values, names: featureNames, kinds: columns.map(\.kind))
+    }
+
+    /// Pipelines hold transformers as existentials, so they compare step by step on the fitted fields of the two
+    /// kinds this encoder makes.
+    public static func == (a: FrameEncoder, b: FrameEncoder) -> Bool {
+        guard a.columns == b.columns else { return false }
+        guard let x = a.pipeline?.steps, let y = b.pipeline?.steps else { return a.pipeline == nil && b.pipeline == nil }
+        guard x.count == y.count else { return false }
+        for (s, t) in zip(x, y) {
+            if let s = s as? RareLevelMapper, let t = t as? RareLevelMapper {
+                guard s.columns == t.columns, s.minShare == t.minShare, s.otherLabel == t.otherLabel, s.kept == t.kept else { return false }
+            } else if let s = s as? OrdinalEncoder, let t = t as? OrdinalEncoder {
+                guard s.columns == t.columns, s.levels == t.levels else { return false }
+            } else {
+                return false
+            }
+        }
+        return true
     }
 }
 

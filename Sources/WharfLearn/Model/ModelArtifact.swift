@@ -31,7 +31,7 @@ public enum LearnedModel: Equatable, Sendable {
 /// One versioned, self-describing model file for every learner: signature, parameters, metrics and the model.
 public struct ModelArtifact: Equatable, Sendable {
     public static let formatName = "wharf-model"
-    public static let currentVersion = 1
+    public static let currentVersion = 2
 
     public var formatVersion: Int
     /// `gbdt`, `rf`, `linear` or `xgboost`.
