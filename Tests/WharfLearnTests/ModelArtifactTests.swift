@@ -168,6 +168,32 @@ import WharfFrame
         }
     }
 
+    struct CategoricalFixture: Decodable {
+        var rows: [[Double?]]
+        var predictions: [Double]
+        var feature_names: [String]
+    }
+
+    /// Partition splits (12 levels), one-hot splits (3 levels), a numeric feature, missing values and levels never
+    /// seen in training, from `xgb.train(..., enable_categorical=True)`.
+    @Test func categoricalModelPredictsXGBoostsProbabilities() throws {
+        let fixture = try JSONDecoder().decode(CategoricalFixture.self,
+                                               from: Data(contentsOf: folder.appendingPathComponent("xgb_categorical_predictions.json")))
+        let model = try XGBoostImport.load(contentsOf: folder.appendingPathComponent("xgb_categorical.json"))
+        #expect(model.featureKinds.map(\.isCategorical) == [true, true, false, true])
+        #expect(model.trees.contains { $0.nodes.contains { !$0.isLeaf && $0.isCategorical } })
+        let rows = fixture.rows.map { $0.map { $0.map(Float.init) ?? .nan } }
+        let matrix = try FeatureMatrix(rows: rows, names: fixture.feature_names, kinds: model.featureKinds)
+        let predictions = try model.predict(matrix)
+        #expect(predictions.count == fixture.predictions.count)
+        for (r, (ours, theirs)) in zip(predictions, fixture.predictions).enumerated() { #expect(abs(ours - theirs) < 1e-6, "row \(r)") }
+        var output = [Double](repeating: 0, count: 1)
+        for (r, row) in rows.enumerated() {
+            row.withUnsafeBufferPointer { input in output.withUnsafeMutableBufferPointer { model.predict(row: input, into: $0) } }
+            #expect(output[0] == predictions[r])
+        }
+    }
+
     @Test func notAnXGBoostModelIsRejected() {
         #expect(throws: LearnError.self) { try XGBoostImport.load(json: Data("{\"trees\": []}".utf8)) }
         #expect(throws: LearnError.self) { try XGBoostImport.load(json: Data("{\"learner\": {\"gradient_booster\": {\"name\": \"gblinear\"}}}".utf8)) }
