@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # WharfFrame benchmark against pandas, pyarrow and polars, side by side in one run on the same files.
-# Usage: Benchmarks/frame.sh        Env: FRAME_ROWS (1000000), FRAME_GROUP_ROWS (3000000), FRAME_WORK (data folder)
+# Usage: Benchmarks/frame.sh        Env: FRAME_ROWS (1000000), FRAME_GROUP_ROWS (3000000), FRAME_JSON_ROWS (300000),
+#   FRAME_WORK (data folder), FRAME_BENCH_BIN (a built WharfFrameBench) or WHARF_BUILD_PATH (scratch path to build in)
 # Each task runs in its own process (best of 3 timed runs; peak RSS of that process). Ratios: anchor time / Wharf time
 # (above 1 means Wharf is faster), for wall time and for CPU time of all threads (the fairer figure when other work
 # shares the machine).
@@ -14,13 +15,14 @@ fi
 PY="$VENV/bin/python"
 ROWS="${FRAME_ROWS:-1000000}"
 GROUP_ROWS="${FRAME_GROUP_ROWS:-3000000}"
+JSON_ROWS="${FRAME_JSON_ROWS:-300000}"
 WORK="${FRAME_WORK:-${TMPDIR:-/tmp}/wharf-frame-bench}"
 mkdir -p "$WORK"
 
-"$PY" - "$WORK" "$ROWS" "$GROUP_ROWS" <<'PY'
-import os, sys
+"$PY" - "$WORK" "$ROWS" "$GROUP_ROWS" "$JSON_ROWS" <<'PY'
+import json, os, sys
 import numpy as np, polars as pl
-work, rows, group_rows = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+work, rows, group_rows, json_rows = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 rng = np.random.default_rng(42)
 numeric = os.path.join(work, f"numeric_{rows}.csv")
 if not os.path.exists(numeric):
@@ -39,6 +41,19 @@ if not os.path.exists(table):
                   "v": np.round(rng.normal(10, 3, group_rows), 3)}).write_csv(table + ".tmp")
     os.replace(table + ".tmp", table)
     pl.DataFrame({"ikey": np.arange(100_000), "w": np.round(rng.random(100_000), 4)}).write_csv(small)
+# JSON Lines shaped like the Starbucks transcript: the nested "value" has different keys per event.
+transcript = os.path.join(work, f"transcript_{json_rows}.jsonl")
+if not os.path.exists(transcript):
+    events = ["offer received", "offer viewed", "transaction", "offer completed"]
+    with open(transcript + ".tmp", "w") as out:
+        for i in range(json_rows):
+            e = events[int(rng.integers(0, 4))]
+            if e == "transaction": value = {"amount": round(float(rng.random()) * 50, 2)}
+            elif e == "offer completed": value = {"offer_id": "%032x" % int(rng.integers(0, 1 << 62)), "reward": int(rng.integers(2, 11))}
+            else: value = {"offer id": "%032x" % int(rng.integers(0, 1 << 62))}
+            out.write(json.dumps({"person": "%032x" % int(rng.integers(0, 1 << 62)), "event": e, "value": value,
+                                  "time": int(rng.integers(0, 715))}) + "\n")
+    os.replace(transcript + ".tmp", transcript)
 PY
 
 cat > "$WORK/anchor.py" <<'PY'
@@ -60,12 +75,20 @@ def best(fn):
         t, c = min(t, time.perf_counter() - s), min(c, time.process_time() - sc)
     return t, c
 
-if task == "read":
-    first = read(a)
+def read_json(path):
+    if lib == "pandas": return pd.read_json(path, lines=True)
+    if lib == "pyarrow":
+        import pyarrow.json as pajson
+        return pajson.read_json(path)
+    return pl.read_ndjson(path)
+
+if task in ("read", "read-json"):
+    reader = read if task == "read" else read_json
+    first = reader(a)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     del first
-    t, c = best(lambda: read(a))
-    print(f"read\t{lib}\t{t}\t{rss}\t{c}")
+    t, c = best(lambda: reader(a))
+    print(f"{task}\t{lib}\t{t}\t{rss}\t{c}")
     sys.exit(0)
 df = read(a)
 if task.startswith("groupby"):
@@ -82,14 +105,17 @@ t, c = best(fn)
 print(f"{task}\t{lib}\t{t}\t{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}\t{c}")
 PY
 
-# FRAME_BENCH_BIN runs an already built binary (e.g. from a development package) instead of building here.
+# FRAME_BENCH_BIN runs an already built binary instead of building here; WHARF_BUILD_PATH builds in that scratch
+# path (so a shared checkout's default .build is left to others).
 if [ -n "${FRAME_BENCH_BIN:-}" ]; then
     BIN="$FRAME_BENCH_BIN"
 else
-    swift build -c release --product WharfFrameBench
-    BIN="$(swift build -c release --show-bin-path)/WharfFrameBench"
+    SCRATCH=(); [ -n "${WHARF_BUILD_PATH:-}" ] && SCRATCH=(--scratch-path "$WHARF_BUILD_PATH")
+    swift build -c release "${SCRATCH[@]}" --product WharfFrameBench
+    BIN="$(swift build -c release "${SCRATCH[@]}" --show-bin-path)/WharfFrameBench"
 fi
 NUMERIC="$WORK/numeric_$ROWS.csv"; TABLE="$WORK/groups_$GROUP_ROWS.csv"; SMALL="$WORK/dim_100000.csv"
+JSONL="$WORK/transcript_$JSON_ROWS.jsonl"
 : > "$WORK/results.tsv"
 run_task() {  # task, fileA, [fileB]
     for lib in pandas pyarrow polars; do
@@ -101,6 +127,7 @@ run_task read "$NUMERIC"
 run_task groupby-int "$TABLE"
 run_task groupby-str "$TABLE"
 run_task join "$TABLE" "$SMALL"
+run_task read-json "$JSONL"
 
 RAW_MIB=$(awk -v r="$ROWS" 'BEGIN{printf "%.0f", r*29*8/1048576}')
 "$PY" - "$WORK/results.tsv" "$RAW_MIB" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)" <<'PY'

@@ -58,6 +58,53 @@ import Testing
         #expect(f["d"].type == .timestamp)
     }
 
+    @Test func linesReadInPartsMatchOneSerialReader() throws {
+        // Several megabytes, so the lines are cut into parts read on different cores; the same records as one JSON
+        // array go through the serial reader. Keys first seen late, a key that turns from int to double, a key
+        // null until late, nested keys that differ by event, a key that is sometimes an object.
+        var lines: [String] = []
+        for i in 0..<60_000 {
+            var fields = ["\"person\": \"p\(i % 977)\"", "\"time\": \(i)"]
+            switch i % 3 {
+            case 0: fields.append("\"value\": {\"offer id\": \"o\(i % 10)\"}")
+            case 1: fields.append("\"value\": {\"amount\": \(Double(i % 500) / 4)}")
+            default: fields.append("\"value\": {\"offer_id\": \"o\(i % 10)\", \"reward\": \(i % 5)}")
+            }
+            fields.append("\"n\": " + (i < 50_000 ? "\(i)" : "\(Double(i) + 0.5)"))
+            fields.append("\"late\": " + (i < 55_000 ? "null" : "\"x\(i)\""))
+            if i >= 58_000 { fields.append("\"added\": true") }
+            fields.append("\"mixed\": " + (i % 20_000 == 7 ? "{\"a\": 1}" : "\(i % 3)"))
+            fields.append("\"day\": \"2020-01-\(10 + i % 20)\"")
+            lines.append("{" + fields.joined(separator: ", ") + "}")
+        }
+        let text = lines.joined(separator: "\n") + "\n"
+        #expect(text.utf8.count > 4 << 20)
+        for nested in [JSONReader.Nested.flatten(separator: "."), .keepJSON] {
+            var o = JSONReader.Options()
+            o.nested = nested
+            let parallel = try JSONReader.read(string: text, options: o)
+            let serial = try JSONReader.read(string: "[" + lines.joined(separator: ",\n") + "]", options: o)
+            #expect(parallel.columnNames == serial.columnNames)
+            #expect(parallel.rowCount == 60_000)
+            for name in serial.columnNames {
+                #expect(parallel[name].type == serial[name].type, "\(name)")
+                #expect(parallel[name].values == serial[name].values, "\(name)")
+            }
+        }
+        let flat = try JSONReader.read(string: text)
+        #expect(flat["n"].type == .double && flat["n"][3] == .double(3))
+        #expect(flat["late"][54_999] == .null && flat["late"][55_000] == .string("x55000"))
+        #expect(flat.columnNames.last == "added" && flat["added"].nullCount == 58_000)
+        #expect(flat["value.reward"][2] == .int(2) && flat["value.reward"][3] == .null)
+        #expect(flat["day"].type == .date)
+        // A malformed record deep in a later part is reported at its line in the whole file.
+        var broken = lines
+        broken[52_345] = "{\"person\": }"
+        let e = #expect(throws: FrameError.self) { try JSONReader.read(string: broken.joined(separator: "\n")) }
+        #expect(e?.line == 52_346)
+        #expect(e?.message.hasPrefix("line 52346, column 12:") == true)
+    }
+
     @Test func starbucksAndGroceriesFiles() throws { try Self.check(TestData.current) }
     @Test func generatedStarbucksAndGroceriesFiles() throws { try Self.check(TestData.generate()) }
 

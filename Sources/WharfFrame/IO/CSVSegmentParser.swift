@@ -67,20 +67,14 @@ struct CSVSegmentParser {
             let recordStart = tok.position
             let row = rowBase + out.rows
             var field = 0
-            let ended = fast.withUnsafeBufferPointer { plan in
-                fastRun(plan, bytes, &tok.position, field: &field, row: row)
-            }
-            if ended {
-                if field != fieldCount {
-                    out.rows += 1
-                    out.error = (FrameError(.raggedRow, "expected \(fieldCount) fields, found \(field)", field: fieldNames[field]), recordStart)
-                    return out
-                }
-                out.rows += 1
-                continue
-            }
             do throws(CSVSyntaxError) {
                 while true {
+                    // Plain numbers in a row go through the fast loop; it stops at any other field, which is read
+                    // here, and takes over again after it.
+                    let ended = field < fieldCount && fast.withUnsafeBufferPointer { plan in
+                        fastRun(plan, bytes, &tok.position, field: &field, row: row)
+                    }
+                    if ended { break }
                     if field < fieldCount, let last = fastNumber(&tok, sink: fieldToSink[field], row: row) {
                         field += 1
                         if last { break }

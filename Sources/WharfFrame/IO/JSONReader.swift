@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// Reads JSON Lines or a JSON array of records into a DataFrame; nested objects become dotted columns
@@ -36,6 +37,7 @@ public enum JSONReader {
     public static func read(bytes: [UInt8], options: Options = Options(), label: String = "input") throws(FrameError) -> DataFrame {
         if bytes.prefix(65536).contains(0) { throw FrameError(.notText, "\(label) is not text (it contains NUL bytes)", field: label) }
         var builder = RecordColumns(options: options)
+        var fromLines: DataFrame? = nil
         try bytes.withUnsafeBufferPointer { (b: UnsafeBufferPointer<UInt8>) throws(FrameError) in
             var start = 0
             if b.count >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { start = 3 }
@@ -61,29 +63,188 @@ public enum JSONReader {
                 }
                 return
             }
-            var line = 1
-            var pos = start
-            while pos < b.count {
-                var end = pos
-                while end < b.count, b[end] != 10 { end += 1 }
-                var p = JSONParser(UnsafeBufferPointer(rebasing: b[pos..<end]))
-                p.skipSpace()
-                if p.pos < end - pos {
-                    do throws(JSONParser.Failure) {
-                        guard case .object(let members) = try p.value() else { throw JSONParser.Failure(message: "expected a JSON object", offset: 0) }
-                        p.skipSpace()
-                        guard p.pos == end - pos else { throw p.fail("text after the record") }
-                        builder.add(members)
-                    } catch {
-                        throw FrameError(.badJSON, "line \(line), column \(error.offset + 1): \(error.message)", line: line)
-                    }
-                }
-                line += 1
-                pos = end + 1
-            }
+            fromLines = try readLines(b, from: start, options: options)
+        }
+        if let fromLines {
+            guard fromLines.rowCount > 0 else { throw FrameError(.emptyFile, "\(label) has no records", field: label) }
+            return fromLines
         }
         guard builder.rows > 0 else { throw FrameError(.emptyFile, "\(label) has no records", field: label) }
         return try builder.frame()
+    }
+
+    /// JSON Lines from `start`: the bytes are cut at newlines into parts (a record never contains a raw newline).
+    /// Each core parses parts into their own values, then turns each part into typed columns, and the typed columns
+    /// are joined in file order: columns keep the order in which keys first appear, a part lacking a key gives
+    /// nulls, and a column whose parts disagree on the type is typed from all its values, as one reader would.
+    static func readLines(_ b: UnsafeBufferPointer<UInt8>, from start: Int, options: Options) throws(FrameError) -> DataFrame {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let parts = Swift.max(1, Swift.min(cores * 4, (b.count - start) / (256 << 10)))
+        var bounds = [start]
+        for k in 1..<parts {
+            var cut = Swift.max(bounds[k - 1], start + (b.count - start) * k / parts)
+            while cut < b.count, cut > start, b[cut - 1] != 10 { cut += 1 }
+            bounds.append(cut)
+        }
+        bounds.append(b.count)
+        let results = ParallelSlots<LinesPart?>(parts, nil)
+        let buffer = SendableBytes(b)
+        let cuts = bounds
+        DispatchQueue.concurrentPerform(iterations: parts) { k in
+            results[k] = parseLines(buffer.bytes, cuts[k]..<cuts[k + 1], options: options)
+        }
+        // Names in order of first appearance over the parts in file order; a column is JSON if any part saw an object.
+        var lineBase = 0
+        var names: [String] = []
+        var position: [String: Int] = [:]
+        var isJSON: [Bool] = []
+        var rows: [Int] = []
+        for k in 0..<parts {
+            let part = results[k]!
+            if let e = part.error { throw e.located(lineBase: lineBase) }
+            lineBase += part.lines
+            rows.append(part.columns.rows)
+            for (j, name) in part.columns.names.enumerated() {
+                if let i = position[name] {
+                    isJSON[i] = isJSON[i] || part.columns.isJSON[j]
+                } else {
+                    position[name] = names.count
+                    names.append(name)
+                    isJSON.append(part.columns.isJSON[j])
+                }
+            }
+        }
+        // Each part becomes typed columns on the thread that made it (its values are freed there too).
+        let typed = ParallelSlots<[String: Column]?>(parts, nil)
+        let jsonNames = Set(zip(names, isJSON).filter(\.1).map(\.0))
+        DispatchQueue.concurrentPerform(iterations: parts) { k in
+            let part = results[k]!.columns
+            results[k] = nil
+            var columns: [String: Column] = [:]
+            for (j, name) in part.names.enumerated() {
+                columns[name] = Column(name, values: part.values[j], type: jsonNames.contains(name) ? .json : nil)
+            }
+            typed[k] = columns
+        }
+        let partColumns = typed.array.map { $0! }
+        let finished = ParallelSlots<Result<Column, FrameError>?>(names.count, nil)
+        let columnNames = names, rowCounts = rows
+        DispatchQueue.concurrentPerform(iterations: names.count) { j in
+            let name = columnNames[j]
+            var column = joinParts(name, partColumns.map { $0[name] }, rows: rowCounts, json: jsonNames.contains(name))
+            if options.parseDates, column.type == .string { column = RecordColumns.datesIfAll(column) }
+            if let t = options.schema[name] {
+                do throws(FrameError) { column = try column.cast(to: t, strict: true) } catch {
+                    finished[j] = .failure(error)
+                    return
+                }
+            }
+            finished[j] = .success(column)
+        }
+        var columns: [Column] = []
+        for r in finished.array {
+            switch r! {
+            case .success(let c): columns.append(c)
+            case .failure(let e): throw e
+            }
+        }
+        for name in options.schema.keys where position[name] == nil {
+            throw FrameError(.unknownColumn, "schema names column '\(name)', which no record has", field: name)
+        }
+        return try DataFrame(columns)
+    }
+
+    /// One column from its parts in file order (nil where a part lacks it): the typed buffers joined when every
+    /// part that has values agrees on the type, else typed again from all the values.
+    static func joinParts(_ name: String, _ parts: [Column?], rows: [Int], json: Bool) -> Column {
+        if parts.count == 1, let only = parts[0] { return only }
+        // A part whose values are all null says nothing about the type.
+        let informative = parts.compactMap { $0 }.filter { $0.nullCount < $0.count }
+        let types = Set(informative.map(\.type))
+        if types.count <= 1, let t = types.first ?? parts.compactMap({ $0 }).first?.type,
+           let joined = joinTyped(name, parts, rows: rows, type: t) {
+            return joined
+        }
+        var values: [Value] = []
+        values.reserveCapacity(rows.reduce(0, +))
+        for (p, n) in zip(parts, rows) { values.append(contentsOf: p?.values ?? Array(repeating: .null, count: n)) }
+        return Column(name, values: values, type: json ? .json : nil)
+    }
+
+    /// Parts of one storage type joined buffer to buffer; a missing or all-null part gives null rows. Nil for types
+    /// without a plain buffer.
+    static func joinTyped(_ name: String, _ parts: [Column?], rows: [Int], type: DataType) -> Column? {
+        var bits = ValidityBitmap(count: 0)
+        for (p, n) in zip(parts, rows) {
+            for i in 0..<n { bits.append(p.map { $0.type == type && !$0.isNull(i) } ?? false) }
+        }
+        func cat<T>(_ fill: T, _ extract: (Column.Storage) -> ArraySlice<T>?) -> ArraySlice<T> {
+            var out: [T] = []
+            out.reserveCapacity(rows.reduce(0, +))
+            for (p, n) in zip(parts, rows) {
+                if let p, p.type == type, let v = extract(p.storage) { out.append(contentsOf: v) } else {
+                    out.append(contentsOf: repeatElement(fill, count: n))
+                }
+            }
+            return ArraySlice(out)
+        }
+        let storage: Column.Storage
+        switch type {
+        case .int64: storage = .int64(cat(0) { if case .int64(let v) = $0 { return v }; return nil })
+        case .double: storage = .double(cat(0) { if case .double(let v) = $0 { return v }; return nil })
+        case .bool: storage = .bool(cat(false) { if case .bool(let v) = $0 { return v }; return nil })
+        case .string: storage = .string(cat("") { if case .string(let v) = $0 { return v }; return nil })
+        case .json: storage = .json(cat("") { if case .json(let v) = $0 { return v }; return nil })
+        case .list: storage = .list(cat([]) { if case .list(let v) = $0 { return v }; return nil })
+        default: return nil
+        }
+        return Column(name: name, storage: storage, validity: bits)
+    }
+
+    /// What one part of a JSON Lines file gave: its columns, how many lines it spans, its first malformed line.
+    struct LinesPart: @unchecked Sendable {
+        var columns: RecordColumns
+        var lines = 0
+        var error: LineError? = nil
+    }
+
+    /// A malformed record at a line counted from the start of its part.
+    struct LineError {
+        var line: Int
+        var column: Int
+        var message: String
+
+        func located(lineBase: Int) -> FrameError {
+            let line = lineBase + self.line
+            return FrameError(.badJSON, "line \(line), column \(column): \(message)", line: line)
+        }
+    }
+
+    static func parseLines(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, options: Options) -> LinesPart {
+        var part = LinesPart(columns: RecordColumns(options: options))
+        var line = 1
+        var pos = range.lowerBound
+        while pos < range.upperBound {
+            var end = pos
+            while end < range.upperBound, b[end] != 10 { end += 1 }
+            var p = JSONParser(UnsafeBufferPointer(rebasing: b[pos..<end]))
+            p.skipSpace()
+            if p.pos < end - pos {
+                do throws(JSONParser.Failure) {
+                    guard case .object(let members) = try p.value() else { throw JSONParser.Failure(message: "expected a JSON object", offset: 0) }
+                    p.skipSpace()
+                    guard p.pos == end - pos else { throw p.fail("text after the record") }
+                    part.columns.add(members)
+                } catch {
+                    part.error = LineError(line: line, column: error.offset + 1, message: error.message)
+                    return part
+                }
+            }
+            if end < range.upperBound { line += 1 }
+            pos = end + 1
+        }
+        part.lines = line - 1
+        return part
     }
 
     static func lineOf(_ offset: Int, _ b: UnsafeBufferPointer<UInt8>) -> Int {
@@ -91,6 +252,12 @@ public enum JSONReader {
         for i in 0..<min(offset, b.count) where b[i] == 10 { line += 1 }
         return line
     }
+}
+
+/// A byte buffer read by several threads at once (each reads its own part).
+struct SendableBytes: @unchecked Sendable {
+    let bytes: UnsafeBufferPointer<UInt8>
+    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 }
 
 /// Accumulates records into columns, padding keys a record lacks with nulls.
