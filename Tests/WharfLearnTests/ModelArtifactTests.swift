@@ -192,6 +192,11 @@ import WharfFrame
             row.withUnsafeBufferPointer { input in output.withUnsafeMutableBufferPointer { model.predict(row: input, into: $0) } }
             #expect(output[0] == predictions[r])
         }
+        // XGBoost sends codes outside its category sets left, however large or negative (checked with xgboost 3.2:
+        // 12, 300 and -1 for c0 give the same probability).
+        let outside = try model.predict(try FeatureMatrix(rows: [[12, 1, 0.2, 2], [300, 1, 0.2, 2], [-1, 1, 0.2, 2]],
+                                                          names: fixture.feature_names, kinds: model.featureKinds))
+        #expect(outside[1] == outside[0] && outside[2] == outside[0])
     }
 
     @Test func notAnXGBoostModelIsRejected() {

@@ -204,7 +204,8 @@ public enum ImportanceType: String, CaseIterable, Sendable {
 /// so batch walks take a fixed number of steps (the tree's depth) for four rows at once with no data-dependent
 /// branch, while a single row walks until it meets a leaf (measured faster for one row, slower for blocks).
 struct CompiledForest: Sendable {
-    /// `info` bit 0 = missing goes left, bit 1 = categorical, bit 2 = internal node, bits 3... = category set offset.
+    /// `info` bit 0 = missing goes left, bit 1 = categorical, bit 2 = internal node, bit 3 = a category code outside
+    /// 0..<256 goes left (XGBoost's rule; Wharf's own trees send it right), bits 4... = category set offset.
     struct Node: Sendable {
         var feature: Int32
         var threshold: Float
@@ -246,7 +247,9 @@ struct CompiledForest: Sendable {
                 nodes.append(Node(feature: 0, threshold: 0, left: 0, info: 0))
                 values.append(contentsOf: [0, 0])
                 var info: Int32 = 4 | (source.defaultLeft ? 1 : 0)
-                if source.isCategorical { info |= 2 | ((source.categoryOffset + bitOffset) << 3) }
+                if source.isCategorical {
+                    info |= 2 | (source.flags & Tree.Node.outOfRangeLeftFlag != 0 ? 8 : 0) | ((source.categoryOffset + bitOffset) << 4)
+                }
                 nodes[new] = Node(feature: source.feature, threshold: source.threshold, left: Int32(left), info: info)
                 queue.append((Int(source.left), left, level + 1))
                 queue.append((Int(source.right), left + 1, level + 1))
@@ -265,10 +268,10 @@ struct CompiledForest: Sendable {
         var right: Int32 = x < node.threshold ? 0 : 1
         if node.info & 2 != 0 {
             // NaN fails `x >= 0`, so the conversion only sees codes in range.
-            var inSet = false
+            var inSet = node.info & 8 != 0
             if x >= 0 && x < 256 {
                 let code = Int(x)
-                inSet = (bits[Int(node.info >> 3) + (code >> 6)] >> UInt64(code & 63)) & 1 == 1
+                inSet = (bits[Int(node.info >> 4) + (code >> 6)] >> UInt64(code & 63)) & 1 == 1
             }
             right = inSet ? 0 : 1
         }
@@ -288,10 +291,10 @@ struct CompiledForest: Sendable {
             if node.info & 2 == 0 {
                 right = x < node.threshold ? 0 : 1
             } else {
-                var inSet = false
+                var inSet = node.info & 8 != 0
                 if x >= 0 && x < 256 {
                     let code = Int(x)
-                    inSet = (bits[Int(node.info >> 3) + (code >> 6)] >> UInt64(code & 63)) & 1 == 1
+                    inSet = (bits[Int(node.info >> 4) + (code >> 6)] >> UInt64(code & 63)) & 1 == 1
                 }
                 right = inSet ? 0 : 1
             }

@@ -18,6 +18,9 @@ public struct Tree: Equatable, Sendable {
 
         public static let defaultLeftFlag: UInt8 = 1
         public static let categoricalFlag: UInt8 = 2
+        /// A categorical node sends category codes outside 0..<256 (negative or too large) left instead of right
+        /// (set on trees imported from XGBoost, whose rule that is).
+        public static let outOfRangeLeftFlag: UInt8 = 4
 
         public var isLeaf: Bool { left < 0 }
         public var defaultLeft: Bool { flags & Self.defaultLeftFlag != 0 }

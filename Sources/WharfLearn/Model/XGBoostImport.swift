@@ -89,7 +89,8 @@ public enum XGBoostImport {
         guard count > 0, [right.count, indices.count, conditions.count, defaults.count].allSatisfy({ $0 == count }) else {
             throw LearnError(.invalidModel, "tree \(t) node arrays differ in length", field: "trees[\(t)]")
         }
-        // Categorical nodes: XGBoost lists the categories that go right; Wharf stores the set that goes left.
+        // Categorical nodes: XGBoost lists the categories that go right; Wharf stores the set that goes left. Every
+        // other category goes left in XGBoost, including codes beyond Wharf's 256-bit sets and negative ones.
         var categorySets: [Int: [Int]] = [:]
         if let nodes = (json["categories_nodes"] as? [Any])?.compactMap({ int($0) }), !nodes.isEmpty {
             let categories = (json["categories"] as? [Any])?.compactMap { int($0) } ?? []
@@ -121,7 +122,7 @@ public enum XGBoostImport {
                     for category in categorySets[i] ?? [] where category >= 0 && category < 256 {
                         words[category >> 6] &= ~(UInt64(1) << UInt64(category & 63))
                     }
-                    node.flags |= Tree.Node.categoricalFlag
+                    node.flags |= Tree.Node.categoricalFlag | Tree.Node.outOfRangeLeftFlag
                     node.categoryOffset = Int32(bits.count)
                     bits.append(contentsOf: words)
                 } else {
