@@ -44,6 +44,77 @@ import Testing
     }
 
     @Test(arguments: TestBackend.enabled)
+    func experimentSearchFiltersOrdersAndPages(_ backend: TestBackend) async throws {
+        try await withService(backend) { tracking in
+            let specs: [(String, [WharfPlatform.Tag], Int64, Int64)] = [
+                ("lead-scoring", [Tag(key: "team", value: "growth"), Tag(key: "tier", value: "gold")], 1000, 4000),
+                ("Lead-churn", [Tag(key: "team", value: "Growth")], 2000, 3000),
+                ("fraud", [Tag(key: "team", value: "risk")], 3000, 2000),
+                ("fraud-v2", [], 4000, 1000),
+            ]
+            var ids: [String: String] = [:]
+            for (name, tags, created, updated) in specs {
+                let id = try await tracking.createExperiment(name: name, tags: tags)
+                ids[name] = id
+                try await tracking.store.transaction { db in
+                    try await db.raw("UPDATE experiments SET creation_time = \(bind: created), last_update_time = \(bind: updated) WHERE experiment_id = \(bind: id)").run()
+                }
+            }
+            func names(_ filter: String?, _ order: [String] = [], max: Int = 1000) async throws -> [String] {
+                try await tracking.searchExperiments(filter: filter, orderBy: order, maxResults: max).items.map(\.name)
+            }
+            #expect(try await names("name LIKE 'lead%'") == ["lead-scoring"])
+            #expect(try await names("attributes.name ILIKE 'LEAD%'") == ["Lead-churn", "lead-scoring"])
+            #expect(try await names("name = 'fraud'") == ["fraud"])
+            #expect(try await names("name != 'fraud' AND creation_time > 0") == ["fraud-v2", "Lead-churn", "lead-scoring"])
+            #expect(try await names("tags.team = 'growth'") == ["lead-scoring"])
+            #expect(try await names("tags.team ILIKE 'GROWTH'") == ["Lead-churn", "lead-scoring"])
+            #expect(try await names("tags.team != 'risk'") == ["Lead-churn", "lead-scoring"])
+            #expect(try await names("tags.`tier` LIKE 'g%' AND tags.team = 'growth'") == ["lead-scoring"])
+            #expect(try await names("attributes.creation_time >= 2000 AND attributes.creation_time < 4000") == ["fraud", "Lead-churn"])
+            #expect(try await names("last_update_time > 2500") == ["Lead-churn", "lead-scoring"])
+            #expect(try await names("creation_time = 4000") == ["fraud-v2"])
+            #expect(try await names("name != 'Lead-churn' AND creation_time > 0", ["name ASC"]) == ["fraud", "fraud-v2", "lead-scoring"])
+            #expect(try await names("creation_time > 0", ["attributes.last_update_time ASC"]) == ["fraud-v2", "fraud", "Lead-churn", "lead-scoring"])
+            #expect(try await names(nil, ["experiment_id DESC"]) == ["fraud-v2", "fraud", "Lead-churn", "lead-scoring", "Default"])
+            #expect(try await names(nil, ["experiment_id"]) == ["Default", "lead-scoring", "Lead-churn", "fraud", "fraud-v2"])
+
+            // Default order is newest first; the page token continues where the last page stopped.
+            var pages: [[String]] = []
+            var token: String?
+            repeat {
+                let page = try await tracking.searchExperiments(maxResults: 2, pageToken: token)
+                pages.append(page.items.map(\.name))
+                token = page.nextPageToken
+            } while token != nil
+            #expect(pages == [["fraud-v2", "fraud"], ["Lead-churn", "lead-scoring"], ["Default"]])
+
+            try await tracking.deleteExperiment(try #require(ids["fraud"]))
+            #expect(try await tracking.searchExperiments(view: .all, filter: "name LIKE 'fraud%'").items.map(\.name) == ["fraud-v2", "fraud"])
+            #expect(try await tracking.searchExperiments(view: .deletedOnly, filter: "tags.team = 'risk'").items.map(\.name) == ["fraud"])
+
+            let bad: [(String?, [String], String, String)] = [
+                ("name > 'x'", [], "filter", "position 5"),
+                ("colour = 'red'", [], "filter", "position 0"),
+                ("creation_time = 'x'", [], "filter", "position 16"),
+                ("creation_time LIKE '1%'", [], "filter", "position 14"),
+                ("name = 'x' OR name = 'y'", [], "filter", "position 11"),
+                ("params.x = '1'", [], "filter", "position 0"),
+                (nil, ["tags.team"], "order_by[0]", "position 0"),
+                (nil, ["name", "creation_time SIDEWAYS"], "order_by[1]", "position 14"),
+            ]
+            for (filter, order, field, position) in bad {
+                await #expect {
+                    _ = try await tracking.searchExperiments(filter: filter, orderBy: order)
+                } throws: { error in
+                    guard let error = error as? WharfError else { return false }
+                    return error.field == field && error.message.contains(position)
+                }
+            }
+        }
+    }
+
+    @Test(arguments: TestBackend.enabled)
     func runsParamsMetricsTagsAndHistory(_ backend: TestBackend) async throws {
         try await withService(backend) { tracking in
             let exp = try await tracking.createExperiment(name: "e")

@@ -189,6 +189,43 @@ import WharfPlatform
         }
     }
 
+    @Test func experimentSearchFiltersOrdersAndPages() async throws {
+        let server = try await TestServer.make()
+        try await server.test { client in
+            for (name, team) in [("lead-a", "growth"), ("lead-b", "risk"), ("fraud", "growth")] {
+                #expect(try await post(client, "/experiments/create", #"{"name":"\#(name)","tags":[{"key":"team","value":"\#(team)"}]}"#).0 == .ok)
+            }
+            let (status, found) = try await post(client, "/experiments/search", #"{"filter":"name LIKE 'lead%' AND tags.team = 'growth'","max_results":10}"#)
+            #expect(status == .ok)
+            #expect((found["experiments"] as? [[String: Any]])?.map { $0["name"] as? String } == ["lead-a"])
+
+            let (_, first) = try await post(client, "/experiments/search", #"{"filter":"attributes.creation_time > 0","order_by":["name DESC"],"max_results":2}"#)
+            #expect((first["experiments"] as? [[String: Any]])?.map { $0["name"] as? String } == ["lead-b", "lead-a"])
+            let token = try #require(first["next_page_token"] as? String)
+            let (_, second) = try await post(client, "/experiments/search", #"{"filter":"attributes.creation_time > 0","order_by":["name DESC"],"max_results":2,"page_token":"\#(token)"}"#)
+            #expect((second["experiments"] as? [[String: Any]])?.map { $0["name"] as? String } == ["fraud"])
+            #expect(second["next_page_token"] == nil)
+
+            // GET with the arguments in the query string, as the MLflow client sends them.
+            let (_, viaGet) = try await get(client, "/experiments/search?filter=tags.team%20%3D%20%27risk%27&order_by=experiment_id%20ASC")
+            #expect((viaGet["experiments"] as? [[String: Any]])?.map { $0["name"] as? String } == ["lead-b"])
+
+            let (bad, badBody) = try await post(client, "/experiments/search", #"{"order_by":["tags.team"]}"#)
+            #expect(bad == .badRequest)
+            #expect(badBody["error_code"] as? String == "INVALID_PARAMETER_VALUE")
+            #expect((badBody["message"] as? String)?.contains("order_by[0]") == true)
+
+            try await client.execute(uri: "/v1/experiments?filter=tags.team%20%3D%20%27growth%27&orderBy=name%20ASC", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect((response.body.json["experiments"] as? [[String: Any]])?.map { $0["name"] as? String } == ["fraud", "lead-a"])
+            }
+            try await client.execute(uri: "/v1/experiments?filter=colour%20%3D%20%27red%27", method: .get) { response in
+                #expect(response.status == .badRequest)
+                #expect(response.body.errorField == "filter")
+            }
+        }
+    }
+
     @Test func ajaxPrefixServesTheSameAPI() async throws {
         let server = try await TestServer.make()
         try await server.test { client in

@@ -179,28 +179,6 @@ public struct RunFilter: Sendable, Equatable {
     }
 }
 
-extension RunFilter {
-    /// Experiment search supports `name = '...'` and `name LIKE '...'` (what the clients send).
-    static func experimentName(_ filter: String) throws -> (pattern: String, like: Bool) {
-        var lexer = FilterLexer(text: filter, field: "filter")
-        guard let name = try lexer.next(), case .word(let word) = name.token, ["name", "attribute.name", "attributes.name"].contains(word.lowercased()) else {
-            throw lexer.error(at: 0, "experiment search supports only name = '...' or name LIKE '...'")
-        }
-        guard let op = try lexer.next() else { throw lexer.error(at: lexer.offset, "expected = or LIKE") }
-        let like: Bool
-        switch op.token {
-        case .symbol("="): like = false
-        case .word(let w) where w.uppercased() == "LIKE": like = true
-        default: throw lexer.error(at: op.position, "expected = or LIKE")
-        }
-        guard let value = try lexer.next(), case .string(let text) = value.token else {
-            throw lexer.error(at: lexer.offset, "expected a quoted name")
-        }
-        if let extra = try lexer.next() { throw lexer.error(at: extra.position, "unexpected text after the name") }
-        return (text, like)
-    }
-}
-
 /// The small grammar of registry searches: `name = 'x'`, `name LIKE 'x%'`, `run_id = '...'`, joined by AND.
 struct FieldFilter {
     var comparisons: [(column: String, op: RunFilter.Operator, value: String)] = []

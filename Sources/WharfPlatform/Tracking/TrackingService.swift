@@ -58,18 +58,20 @@ public final class TrackingService: Sendable {
         }
     }
 
-    /// Lists experiments, newest first; `filter` is MLflow's `name = '...'` or `name LIKE '...'`.
-    public func searchExperiments(view: ViewType = .activeOnly, filter: String? = nil, maxResults: Int = 1000, pageToken: String? = nil) async throws -> Page<Experiment> {
-        let nameFilter = try filter.flatMap { $0.isEmpty ? nil : try RunFilter.experimentName($0) }
+    /// Searches experiments with MLflow's experiment filter grammar (`name LIKE 'lead%' AND tags.team = 'growth'`,
+    /// `attributes.creation_time > 1700000000000`) and order_by clauses; newest first by default.
+    public func searchExperiments(
+        view: ViewType = .activeOnly, filter: String? = nil, orderBy: [String] = [], maxResults: Int = 1000, pageToken: String? = nil
+    ) async throws -> Page<Experiment> {
+        let search = try ExperimentSearch.parse(filter: filter, orderBy: orderBy)
         let offset = try PageToken.decode(pageToken)
         let limit = try Self.limit(maxResults)
+        let backend = self.backend
         return try await store.withDatabase { db in
             let stages: [any Encodable & Sendable] = view.stages
-            var query: SQLQueryString = "SELECT * FROM experiments WHERE lifecycle_stage IN (\(binds: stages))"
-            if let nameFilter {
-                query += nameFilter.like ? " AND name LIKE \(bind: nameFilter.pattern)" : " AND name = \(bind: nameFilter.pattern)"
-            }
-            query += " ORDER BY seq DESC LIMIT \(literal: limit + 1) OFFSET \(literal: offset)"
+            var query: SQLQueryString = "SELECT e.* FROM experiments e WHERE e.lifecycle_stage IN (\(binds: stages))"
+            for condition in search.conditions(backend: backend) { query += " AND \(condition)" }
+            query += " ORDER BY \(unsafeRaw: search.sorts.joined(separator: ", ")) LIMIT \(literal: limit + 1) OFFSET \(literal: offset)"
             let rows = try await db.raw(query).all()
             var items: [Experiment] = []
             for row in rows.prefix(limit) { items.append(try await Self.experiment(row, db: db)) }

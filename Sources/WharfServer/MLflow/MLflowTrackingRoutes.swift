@@ -32,7 +32,7 @@ struct MLflowTrackingRoutes {
         let searchExperiments: Handler = { p, _, _ in
             let page = try await tracking.searchExperiments(
                 view: try ViewType.parse(try p.optionalString("view_type"), field: "view_type"), filter: try p.optionalString("filter"),
-                maxResults: try p.maxResults(default: 1000), pageToken: try p.optionalString("page_token"))
+                orderBy: try p.stringList("order_by"), maxResults: try p.maxResults(default: 1000), pageToken: try p.optionalString("page_token"))
             return try MLflowJSON.response([("experiments", page.items), ("next_page_token", page.nextPageToken)])
         }
         on("/experiments/search", [.get, .post], searchExperiments)

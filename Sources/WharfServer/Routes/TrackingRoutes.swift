@@ -65,7 +65,7 @@ struct TrackingRoutes {
             let q = request.uri.queryParameters
             let page = try await tracking.searchExperiments(
                 view: try ViewType.parse(q["view"].map(String.init), field: "view"), filter: q["filter"].map(String.init),
-                maxResults: try NativeJSON.int(q["maxResults"], field: "maxResults") ?? 1000, pageToken: q["pageToken"].map(String.init))
+                orderBy: q.getAll("orderBy").map { String($0) }, maxResults: try NativeJSON.int(q["maxResults"], field: "maxResults") ?? 1000, pageToken: q["pageToken"].map(String.init))
             return try NativeJSON.response(ExperimentList(experiments: page.items, nextPageToken: page.nextPageToken))
         }
         group.get("/experiments/{id}") { _, context in

@@ -1,0 +1,160 @@
+import SQLKit
+
+/// MLflow's experiment search: a filter over `name`, `creation_time`, `last_update_time` (optionally prefixed
+/// `attributes.`) and `tags.<key>`, joined by AND, and `order_by` over name, experiment_id, creation_time and
+/// last_update_time; both become SQL over the `experiments` table `e`.
+struct ExperimentSearch {
+    /// What a comparison or an order reads.
+    enum Field: Equatable {
+        case name
+        case experimentId
+        case creationTime
+        case lastUpdateTime
+        case tag(String)
+
+        var column: String {
+            switch self {
+            case .name: "e.name"
+            case .experimentId: "e.seq"
+            case .creationTime: "e.creation_time"
+            case .lastUpdateTime: "e.last_update_time"
+            case .tag: "t.value"
+            }
+        }
+
+        var isNumeric: Bool { self == .creationTime || self == .lastUpdateTime || self == .experimentId }
+    }
+
+    struct Comparison {
+        var field: Field
+        var op: RunFilter.Operator
+        var value: RunFilter.Value
+    }
+
+    var comparisons: [Comparison] = []
+    var orders: [(field: Field, ascending: Bool)] = []
+
+    /// Parses a filter and order_by clauses; errors name the field and the character position.
+    static func parse(filter: String?, orderBy: [String]) throws -> ExperimentSearch {
+        var search = ExperimentSearch()
+        if let filter, !filter.trimmingCharacters(in: .whitespaces).isEmpty {
+            var lexer = FilterLexer(text: filter, field: "filter")
+            while true {
+                search.comparisons.append(try parseComparison(&lexer))
+                guard let next = try lexer.next() else { break }
+                guard case .word(let word) = next.token, word.uppercased() == "AND" else {
+                    throw lexer.error(at: next.position, "expected AND between comparisons (OR is not supported)")
+                }
+            }
+        }
+        for (index, clause) in orderBy.enumerated() {
+            var lexer = FilterLexer(text: clause, field: "order_by[\(index)]")
+            let (field, position) = try parseIdentifier(&lexer, ordering: true)
+            if case .tag = field { throw lexer.error(at: position, "experiments are ordered by name, experiment_id, creation_time or last_update_time") }
+            var ascending = true
+            if let direction = try lexer.next() {
+                guard case .word(let word) = direction.token, ["ASC", "DESC"].contains(word.uppercased()) else {
+                    throw lexer.error(at: direction.position, "expected ASC or DESC")
+                }
+                ascending = word.uppercased() == "ASC"
+                if let extra = try lexer.next() { throw lexer.error(at: extra.position, "unexpected text after the direction") }
+            }
+            search.orders.append((field, ascending))
+        }
+        return search
+    }
+
+    static func parseIdentifier(_ lexer: inout FilterLexer, ordering: Bool) throws -> (Field, Int) {
+        guard let first = try lexer.next(), case .word(let word) = first.token else {
+            throw lexer.error(at: lexer.offset, "expected an identifier such as name or tags.team")
+        }
+        var entity = "attributes"
+        var key = word
+        if let dot = word.firstIndex(of: ".") {
+            entity = word[..<dot].lowercased()
+            key = String(word[word.index(after: dot)...])
+            if key.isEmpty {
+                guard let quoted = try lexer.next(), case .quotedName(let name) = quoted.token, !name.isEmpty else {
+                    throw lexer.error(at: first.position, "expected a key after '\(word)'")
+                }
+                key = name
+            }
+        }
+        switch entity {
+        case "tag", "tags":
+            guard !ordering else { throw lexer.error(at: first.position, "experiments cannot be ordered by a tag") }
+            return (.tag(key), first.position)
+        case "attribute", "attributes", "attr":
+            switch key.lowercased() {
+            case "name": return (.name, first.position)
+            case "creation_time": return (.creationTime, first.position)
+            case "last_update_time": return (.lastUpdateTime, first.position)
+            case "experiment_id" where ordering: return (.experimentId, first.position)
+            default:
+                let known = ordering ? "name, experiment_id, creation_time or last_update_time" : "name, creation_time, last_update_time or tags.<key>"
+                throw lexer.error(at: first.position, "unknown experiment attribute '\(key)': use \(known)")
+            }
+        default:
+            throw lexer.error(at: first.position, "unknown entity '\(entity)': use attributes. or tags.")
+        }
+    }
+
+    static func parseComparison(_ lexer: inout FilterLexer) throws -> Comparison {
+        let (field, _) = try parseIdentifier(&lexer, ordering: false)
+        guard let opToken = try lexer.next() else { throw lexer.error(at: lexer.offset, "expected a comparison operator") }
+        let op: RunFilter.Operator
+        switch opToken.token {
+        case .symbol(let symbol):
+            guard let parsed = RunFilter.Operator(rawValue: symbol == "<>" ? "!=" : symbol) else {
+                throw lexer.error(at: opToken.position, "unknown operator '\(symbol)'")
+            }
+            op = parsed
+        case .word(let word) where ["LIKE", "ILIKE"].contains(word.uppercased()):
+            op = word.uppercased() == "LIKE" ? .like : .ilike
+        default:
+            throw lexer.error(at: opToken.position, "expected a comparison operator")
+        }
+        let valuePosition = lexer.offset
+        guard let token = try lexer.next() else { throw lexer.error(at: valuePosition, "expected a value after '\(op.rawValue)'") }
+        if field.isNumeric {
+            guard [.equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual].contains(op) else {
+                throw lexer.error(at: opToken.position, "operator \(op.rawValue) does not apply to a time: use =, !=, <, <=, >, >=")
+            }
+            guard case .word(let text) = token.token, let number = Double(text), number.rounded() == number, abs(number) < 9.2e18 else {
+                throw lexer.error(at: token.position, "a time is compared with a whole number of milliseconds")
+            }
+            return Comparison(field: field, op: op, value: .number(number))
+        }
+        guard [.equal, .notEqual, .like, .ilike].contains(op) else {
+            throw lexer.error(at: opToken.position, "operator \(op.rawValue) does not apply to a string: use =, !=, LIKE, ILIKE")
+        }
+        guard case .string(let text) = token.token else {
+            throw lexer.error(at: token.position, "expected a quoted string")
+        }
+        return Comparison(field: field, op: op, value: .string(text))
+    }
+
+    /// The WHERE conditions, each on the experiment row `e`.
+    func conditions(backend: MetadataStore.Backend) -> [SQLQueryString] {
+        comparisons.map { c in
+            switch (c.field, c.value) {
+            case (.tag(let key), _):
+                return """
+                    EXISTS (SELECT 1 FROM experiment_tags t WHERE t.experiment_id = e.experiment_id AND t.key = \(bind: key) \
+                    AND \(RunFilter.stringComparison("t.value", c.op, c.value, backend: backend)))
+                    """
+            case (_, .number(let number)):
+                return "\(unsafeRaw: c.field.column) \(unsafeRaw: RunFilter.sqlOperator(c.op)) \(bind: Int64(number))"
+            default:
+                return RunFilter.stringComparison(c.field.column, c.op, c.value, backend: backend)
+            }
+        }
+    }
+
+    /// The ORDER BY terms: the requested ones, else MLflow's newest first; experiment id last, so pages are stable.
+    var sorts: [String] {
+        var terms = (orders.isEmpty ? [(field: Field.creationTime, ascending: false)] : orders).map { "\($0.field.column) \($0.ascending ? "ASC" : "DESC")" }
+        if !orders.contains(where: { $0.field == .experimentId }) { terms.append("e.seq ASC") }
+        return terms
+    }
+}
