@@ -293,7 +293,11 @@ import Testing
                 try await db.raw("""
                     INSERT INTO run_metrics (run_id, key, value, is_nan, timestamp, step) VALUES (\(bind: run), 'loss', 0.5, 0, 10, 1), (\(bind: run), 'loss', 0, 1, 11, 2)
                     """).run()
+                // Undo the later steps too, so the database is exactly at version 3.
+                try await db.raw("DROP TABLE logged_model_metrics").run()
+                try await db.raw("ALTER TABLE logged_models DROP COLUMN lifecycle_stage").run()
                 try await db.raw("DELETE FROM wharf_schema WHERE version >= 4").run()
+                #expect(Migrations.latestVersion == 5, "undo the steps after 4 here when adding one")
             }
             try await store.close()
         } catch {
@@ -327,6 +331,105 @@ import Testing
             throw error
         }
         try await upgraded.close()
+    }
+
+    @Test(arguments: TestBackend.enabled)
+    func historyBulkIntervalSamplesEachRunKeepingItsEnds(_ backend: TestBackend) async throws {
+        try await withService(backend) { tracking in
+            let exp = try await tracking.createExperiment(name: "e")
+            let a = try await tracking.createRun(experimentId: exp).info.runId
+            let b = try await tracking.createRun(experimentId: exp).info.runId
+            try await tracking.logBatch(runId: a, metrics: (0..<10).map { Metric(key: "train/loss", value: Double(10 - $0), timestamp: 100 + Int64($0), step: Int64($0)) })
+            try await tracking.logBatch(runId: b, metrics: [Metric(key: "train/loss", value: 1, timestamp: 5, step: 0), Metric(key: "train/loss", value: .nan, timestamp: 6, step: 7)])
+            func steps(_ runs: [String], max: Int, start: Int64? = nil, end: Int64? = nil) async throws -> [String] {
+                try await tracking.metricHistoryBulkInterval(runIds: runs, key: "train/loss", maxResults: max, startStep: start, endStep: end)
+                    .map { "\($0.runId == a ? "a" : "b")\($0.step)" }
+            }
+            // Ten values in three buckets (steps 0-3, 4-6, 7-9): the first of each, the last replacing the third.
+            #expect(try await steps([a], max: 3) == ["a0", "a4", "a9"])
+            #expect(try await steps([a], max: 20) == (0..<10).map { "a\($0)" })
+            #expect(try await steps([a], max: 1) == ["a9"])
+            #expect(try await steps([a], max: 10, start: 2, end: 5) == ["a2", "a3", "a4", "a5"])
+            #expect(try await steps([b, a], max: 2) == ["b0", "b7", "a0", "a9"])
+            let sample = try await tracking.metricHistoryBulkInterval(runIds: [b], key: "train/loss", maxResults: 5)
+            #expect(sample.last?.value.isNaN == true)
+            #expect(sample.map(\.key) == ["train/loss", "train/loss"])
+            #expect(try await tracking.metricHistoryBulkInterval(runIds: [a], key: "absent").isEmpty)
+
+            let failures: [(() async throws -> Void, WharfError.Kind, String)] = [
+                ({ _ = try await tracking.metricHistoryBulkInterval(runIds: [a, "missing"], key: "train/loss") }, .notFound, "run_ids"),
+                ({ _ = try await tracking.metricHistoryBulkInterval(runIds: [], key: "train/loss") }, .invalidArgument, "run_ids"),
+                ({ _ = try await tracking.metricHistoryBulkInterval(runIds: (0...100).map { "r\($0)" }, key: "train/loss") }, .invalidArgument, "run_ids"),
+                ({ _ = try await tracking.metricHistoryBulkInterval(runIds: [a], key: "train/loss", maxResults: 0) }, .invalidArgument, "max_results"),
+                ({ _ = try await tracking.metricHistoryBulkInterval(runIds: [a], key: "train/loss", maxResults: 2501) }, .invalidArgument, "max_results"),
+                ({ _ = try await tracking.metricHistoryBulkInterval(runIds: [a], key: "train/loss", startStep: 1) }, .invalidArgument, "end_step"),
+                ({ _ = try await tracking.metricHistoryBulkInterval(runIds: [a], key: "train/loss", startStep: 5, endStep: 1) }, .invalidArgument, "end_step"),
+            ]
+            for (call, kind, field) in failures {
+                await #expect {
+                    try await call()
+                } throws: { error in
+                    (error as? WharfError)?.kind == kind && (error as? WharfError)?.field == field
+                }
+            }
+        }
+    }
+
+    @Test(arguments: TestBackend.enabled)
+    func loggedModelsDeleteAndSearchByAttributesMetricsParamsTags(_ backend: TestBackend) async throws {
+        try await withService(backend) { tracking in
+            let exp = try await tracking.createExperiment(name: "e")
+            let run = try await tracking.createRun(experimentId: exp).info.runId
+            let gbdt = try await tracking.createLoggedModel(experimentId: exp, name: "gbdt", sourceRunId: run, modelType: "classifier",
+                                                            tags: [Tag(key: "team", value: "growth")], params: [Param(key: "depth", value: "6")])
+            let linear = try await tracking.createLoggedModel(experimentId: exp, name: "linear", sourceRunId: nil, modelType: nil,
+                                                              tags: [Tag(key: "team", value: "risk")], params: [Param(key: "depth", value: "1")])
+            _ = try await tracking.finalizeLoggedModel(gbdt.modelId, status: "READY")
+            let metrics = [Metric(key: "accuracy", value: 0.91, timestamp: 10, step: 1), Metric(key: "accuracy", value: 0.7, timestamp: 9, step: 0)]
+            let links = metrics.map { LoggedModelMetric(modelId: gbdt.modelId, metric: $0, runId: run, datasetName: "holdout", datasetDigest: "d1") }
+            try await tracking.logBatch(runId: run, metrics: metrics, modelMetrics: links)
+            // Linking the same values again (as the client does) keeps them once.
+            try await tracking.logBatch(runId: run, metrics: metrics, modelMetrics: links)
+            try await tracking.logBatch(runId: run, metrics: [Metric(key: "accuracy", value: 0.6, timestamp: 11, step: 0)],
+                                        modelMetrics: [LoggedModelMetric(modelId: linear.modelId, metric: Metric(key: "accuracy", value: 0.6, timestamp: 11, step: 0), runId: run)])
+            let loaded = try await tracking.getLoggedModel(gbdt.modelId)
+            #expect(loaded.metrics.map(\.value) == [0.7, 0.91])
+            #expect(loaded.metrics.first?.datasetName == "holdout")
+            #expect(try await tracking.getLoggedModel(linear.modelId).metrics.first?.datasetName == nil)
+
+            func names(_ filter: String) async throws -> [String] {
+                try await tracking.searchLoggedModels(experimentIds: [exp], filter: filter).items.map(\.name)
+            }
+            #expect(try await names("metrics.accuracy > 0.8") == ["gbdt"])
+            #expect(try await names("metrics.accuracy < 0.75") == ["linear", "gbdt"])
+            #expect(try await names("params.depth = '6'") == ["gbdt"])
+            #expect(try await names("tags.team LIKE 'ri%'") == ["linear"])
+            #expect(try await names("status = 'LOGGED_MODEL_READY'") == ["gbdt"])
+            #expect(try await names("attributes.status = 'PENDING'") == ["linear"])
+            #expect(try await names("model_type = 'classifier' AND source_run_id = '\(run)'") == ["gbdt"])
+            #expect(try await names("name IN ('gbdt', 'other')") == ["gbdt"])
+            #expect(try await names("model_id = '\(linear.modelId)'") == ["linear"])
+            #expect(try await names("creation_time >= \(gbdt.creationTimestampMs) AND last_updated_time > 0").count == 2)
+            #expect(try await names("creation_time < 0").isEmpty)
+            for bad in ["metrics.accuracy LIKE '1'", "params.depth > '1'", "colour = 'red'", "name = 'x' OR name = 'y'", "metrics.accuracy > 'high'"] {
+                await #expect(throws: WharfError.self, "\(bad)") { _ = try await names(bad) }
+            }
+            await #expect {
+                try await tracking.logBatch(runId: run, metrics: metrics, modelMetrics: [LoggedModelMetric(modelId: "m-missing", metric: metrics[0], runId: run)])
+            } throws: { ($0 as? WharfError)?.kind == .notFound }
+
+            await #expect {
+                try await tracking.deleteLoggedModelTag(gbdt.modelId, key: "absent")
+            } throws: { ($0 as? WharfError)?.kind == .notFound && ($0 as? WharfError)?.field == "tag_key" }
+            try await tracking.deleteLoggedModelTag(gbdt.modelId, key: "team")
+            #expect(try await tracking.getLoggedModel(gbdt.modelId).tags.isEmpty)
+
+            try await tracking.deleteLoggedModel(linear.modelId)
+            await #expect { _ = try await tracking.getLoggedModel(linear.modelId) } throws: { ($0 as? WharfError)?.kind == .notFound }
+            #expect(try await names("").contains("linear") == false)
+            #expect(try await names("metrics.accuracy < 0.75") == ["gbdt"])
+            await #expect { try await tracking.deleteLoggedModel("m-missing") } throws: { ($0 as? WharfError)?.kind == .notFound }
+        }
     }
 
     @Test(arguments: TestBackend.enabled)

@@ -247,3 +247,45 @@ def test_cli_shows_and_plots_runs(tracking, tmp_path):
     assert shown["model"]["aliases"] == [{"alias": "champion", "version": "1"}]
     tracking.cli("models", "alias", "remove", "cli-model", "champion", key=key)
     assert json.loads(tracking.cli("models", "show", "cli-model", "--json", key=key).stdout)["model"]["aliases"] == []
+
+
+def test_experiment_search_logged_models_and_sampled_history(tracking):
+    client = MlflowClient()
+    for name, team in [("compat-search-a", "growth"), ("compat-search-b", "risk"), ("compat-search-c", "growth")]:
+        client.create_experiment(name, tags={"team": team})
+    found = client.search_experiments(filter_string="name LIKE 'compat-search-%' AND tags.team = 'growth'", order_by=["name DESC"])
+    assert [e.name for e in found] == ["compat-search-c", "compat-search-a"]
+    paged = client.search_experiments(filter_string="attributes.name LIKE 'compat-search-%'", order_by=["name ASC"], max_results=2)
+    assert [e.name for e in paged] == ["compat-search-a", "compat-search-b"] and paged.token
+    rest = client.search_experiments(filter_string="attributes.name LIKE 'compat-search-%'", order_by=["name ASC"], max_results=2, page_token=paged.token)
+    assert [e.name for e in rest] == ["compat-search-c"]
+    with pytest.raises(MlflowException, match="order_by"):
+        client.search_experiments(order_by=["tags.team"])
+
+    experiment_id = client.get_experiment_by_name("compat-search-a").experiment_id
+    mlflow.set_experiment(experiment_id=experiment_id)
+    with mlflow.start_run() as run:
+        good = mlflow.initialize_logged_model(name="good", tags={"kind": "gbdt"})
+        weak = mlflow.initialize_logged_model(name="weak")
+        mlflow.log_metric("accuracy", 0.93, step=1, model_id=good.model_id)
+        mlflow.log_metric("accuracy", 0.55, step=1, model_id=weak.model_id)
+        for step in range(100):
+            mlflow.log_metric("train/loss", 1 / (step + 1), step=step)
+    models = mlflow.search_logged_models(experiment_ids=[experiment_id], filter_string="metrics.accuracy > 0.9", output_format="list")
+    assert [m.name for m in models] == ["good"]
+    assert client.get_logged_model(good.model_id).metrics[0].value == pytest.approx(0.93)
+    assert [m.name for m in mlflow.search_logged_models(experiment_ids=[experiment_id], filter_string="tags.kind = 'gbdt'", output_format="list")] == ["good"]
+    client.delete_logged_model(weak.model_id)
+    with pytest.raises(MlflowException):
+        client.get_logged_model(weak.model_id)
+    names = [m.name for m in mlflow.search_logged_models(experiment_ids=[experiment_id], output_format="list")]
+    assert "weak" not in names and "good" in names
+
+    api = tracking.url + "/api/2.0/mlflow"
+    status, sample = call(api + f"/metrics/get-history-bulk-interval?run_ids={run.info.run_id}&metric_key=train/loss&max_results=10", token=tracking.writer[1])
+    assert status == 200
+    steps = [m["step"] for m in sample["metrics"]]
+    assert len(steps) == 10 and steps[0] == 0 and steps[-1] == 99 and steps == sorted(steps)
+    assert all(m["run_id"] == run.info.run_id and m["key"] == "train/loss" for m in sample["metrics"])
+    status, error = call(api + f"/metrics/get-history-bulk-interval?run_ids={run.info.run_id}&metric_key=train/loss&start_step=3", token=tracking.writer[1])
+    assert status == 400 and error["error_code"] == "INVALID_PARAMETER_VALUE"

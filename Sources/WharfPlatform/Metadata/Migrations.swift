@@ -35,6 +35,9 @@ enum Migrations {
         Migration(version: 4, name: "metric history stored by its identity, without a per-row run check") { backend in
             TrackingSchema.metricHistoryByIdentity(backend)
         },
+        Migration(version: 5, name: "logged models: deletion and metrics") { _ in
+            TrackingSchema.loggedModelDeletionAndMetrics
+        },
     ]
 
     static var latestVersion: Int { all.last?.version ?? 0 }

@@ -191,6 +191,39 @@ public struct LoggedModel: Codable, Sendable, Hashable {
     public var modelType: String?
     public var tags: [Tag]
     public var params: [Param]
+    /// Metrics runs logged against this model, in key, step and time order.
+    public var metrics: [LoggedModelMetric]
+}
+
+/// A metric value a run logged against a logged model, optionally on a named data set.
+public struct LoggedModelMetric: Codable, Sendable, Hashable {
+    public var modelId: String
+    public var key: String
+    public var value: Double
+    public var timestamp: Int64
+    public var step: Int64
+    public var runId: String
+    public var datasetName: String?
+    public var datasetDigest: String?
+    public init(modelId: String, metric: Metric, runId: String, datasetName: String? = nil, datasetDigest: String? = nil) {
+        self.modelId = modelId
+        self.key = metric.key
+        self.value = metric.value
+        self.timestamp = metric.timestamp
+        self.step = metric.step
+        self.runId = runId
+        self.datasetName = datasetName
+        self.datasetDigest = datasetDigest
+    }
+}
+
+/// One value of a metric's history with the run it belongs to (MLflow's MetricWithRunId).
+public struct MetricWithRunId: Codable, Sendable, Hashable {
+    public var key: String
+    public var value: Double
+    public var timestamp: Int64
+    public var step: Int64
+    public var runId: String
 }
 
 /// Page tokens are offsets, opaque to clients.

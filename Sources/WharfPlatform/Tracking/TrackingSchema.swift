@@ -221,4 +221,24 @@ enum TrackingSchema {
             ["ALTER TABLE run_metrics DROP CONSTRAINT IF EXISTS run_metrics_run_id_fkey"]
         }
     }
+
+    /// MLflow 3 deletes a logged model by marking it (get and search then skip it), and records the metrics a
+    /// run logs against a model (`model_id` on a metric), which logged-model search filters on.
+    static let loggedModelDeletionAndMetrics: [String] = [
+        "ALTER TABLE logged_models ADD COLUMN lifecycle_stage TEXT NOT NULL DEFAULT 'active'",
+        """
+        CREATE TABLE logged_model_metrics (
+            model_id TEXT NOT NULL REFERENCES logged_models (model_id),
+            key TEXT NOT NULL,
+            value DOUBLE PRECISION NOT NULL,
+            is_nan BIGINT NOT NULL,
+            timestamp BIGINT NOT NULL,
+            step BIGINT NOT NULL,
+            run_id TEXT NOT NULL,
+            dataset_name TEXT NOT NULL,
+            dataset_digest TEXT NOT NULL,
+            PRIMARY KEY (model_id, key, step, timestamp, run_id, dataset_name, dataset_digest)
+        )
+        """,
+    ]
 }

@@ -32,7 +32,7 @@ extension TrackingService {
 
     public func getLoggedModel(_ modelId: String) async throws -> LoggedModel {
         try await store.withDatabase { db in
-            guard let row = try await db.raw("SELECT * FROM logged_models WHERE model_id = \(bind: modelId)").first() else {
+            guard let row = try await db.raw("SELECT * FROM logged_models WHERE model_id = \(bind: modelId) AND lifecycle_stage = 'active'").first() else {
                 throw WharfError(.notFound, "logged model '\(modelId)' does not exist", field: "model_id")
             }
             return try await Self.loggedModel(row, db: db)
@@ -63,7 +63,19 @@ extension TrackingService {
     public func deleteLoggedModelTag(_ modelId: String, key: String) async throws {
         try await store.transaction { db in
             try await Self.requireModel(modelId, db: db)
+            guard try await db.raw("SELECT key FROM logged_model_tags WHERE model_id = \(bind: modelId) AND key = \(bind: key)").first() != nil else {
+                throw WharfError(.notFound, "logged model '\(modelId)' has no tag '\(key)'", field: "tag_key")
+            }
             try await db.raw("DELETE FROM logged_model_tags WHERE model_id = \(bind: modelId) AND key = \(bind: key)").run()
+        }
+    }
+
+    /// Marks a logged model deleted, as MLflow does: get and search no longer return it; its artifacts stay.
+    public func deleteLoggedModel(_ modelId: String) async throws {
+        let now = WallClock.millisecondsSinceEpoch()
+        try await store.transaction { db in
+            try await Self.requireModel(modelId, db: db)
+            try await db.raw("UPDATE logged_models SET lifecycle_stage = 'deleted', last_updated_time = \(bind: now) WHERE model_id = \(bind: modelId)").run()
         }
     }
 
@@ -74,26 +86,47 @@ extension TrackingService {
         }
     }
 
-    /// Logged models of some experiments, newest first; `filter` compares `name`, `source_run_id`, `model_id`,
-    /// `status` or `model_type` (`name = 'model'`, as the MLflow client sends when it resolves `runs:/` URIs).
+    /// Live logged models of some experiments, newest first, filtered with MLflow's logged-model grammar
+    /// (`name`, `model_id`, `model_type`, `status`, `source_run_id`, `creation_time`, `last_updated_time`,
+    /// `metrics.<key>`, `params.<key>`, `tags.<key>`) translated to SQL.
     public func searchLoggedModels(experimentIds: [String], filter: String? = nil, maxResults: Int = 100, pageToken: String? = nil) async throws -> Page<LoggedModel> {
         let offset = try PageToken.decode(pageToken)
         let limit = try Self.limit(maxResults)
-        let parsed = try FieldFilter.parse(filter, columns: [
-            "name": "name", "source_run_id": "source_run_id", "model_id": "model_id", "status": "status", "model_type": "model_type",
-        ])
+        let search = try LoggedModelSearch.parse(filter)
         guard !experimentIds.isEmpty else { return Page(items: [], nextPageToken: nil) }
         let backend = self.backend
         return try await store.withDatabase { db in
             let ids: [any Encodable & Sendable] = experimentIds
-            let rows = try await db.raw("""
-                SELECT * FROM logged_models WHERE experiment_id IN (\(binds: ids)) AND \(parsed.sql(backend: backend))
-                ORDER BY creation_time DESC, model_id LIMIT \(literal: limit + 1) OFFSET \(literal: offset)
-                """).all()
+            var query: SQLQueryString = "SELECT lm.* FROM logged_models lm WHERE lm.experiment_id IN (\(binds: ids)) AND lm.lifecycle_stage = 'active'"
+            for condition in search.conditions(backend: backend) { query += " AND \(condition)" }
+            query += " ORDER BY lm.creation_time DESC, lm.model_id LIMIT \(literal: limit + 1) OFFSET \(literal: offset)"
+            let rows = try await db.raw(query).all()
             var items: [LoggedModel] = []
             for row in rows.prefix(limit) { items.append(try await Self.loggedModel(row, db: db)) }
             return Page(items: items, nextPageToken: rows.count > limit ? PageToken.encode(offset + limit) : nil)
         }
+    }
+
+    /// Records metric values logged against logged models (inside the caller's log-batch transaction);
+    /// an identical value is kept once.
+    static func insertModelMetrics(_ metrics: [LoggedModelMetric], db: any SQLDatabase) async throws {
+        guard !metrics.isEmpty else { return }
+        let modelIds = Array(Set(metrics.map(\.modelId)))
+        let wanted: [any Encodable & Sendable] = modelIds
+        let known = Set(try await db.raw("SELECT model_id FROM logged_models WHERE model_id IN (\(binds: wanted))").all().map { try $0.decode(column: "model_id", as: String.self) })
+        if let missing = modelIds.sorted().first(where: { !known.contains($0) }) {
+            throw WharfError(.notFound, "logged model '\(missing)' does not exist", field: "model_id")
+        }
+        let rows = metrics.map { m -> SQLQueryString in
+            """
+            (\(bind: m.modelId), \(bind: m.key), \(number(m.value)), \(literal: m.value.isNaN ? 1 : 0), \(literal: m.timestamp), \(literal: m.step), \
+            \(bind: m.runId), \(bind: m.datasetName ?? ""), \(bind: m.datasetDigest ?? ""))
+            """
+        }
+        try await db.raw("""
+            INSERT INTO logged_model_metrics (model_id, key, value, is_nan, timestamp, step, run_id, dataset_name, dataset_digest)
+            VALUES \(rows.joined(separator: ", ")) ON CONFLICT DO NOTHING
+            """).run()
     }
 
     static func requireModel(_ modelId: String, db: any SQLDatabase) async throws {
@@ -125,6 +158,15 @@ extension TrackingService {
         let tags = try await db.raw("SELECT key, value FROM logged_model_tags WHERE model_id = \(bind: id) ORDER BY key").all().map(tag)
         let params = try await db.raw("SELECT key, value FROM logged_model_params WHERE model_id = \(bind: id) ORDER BY key").all()
             .map(tag).map { Param(key: $0.key, value: $0.value) }
+        let metrics = try await db.raw("""
+            SELECT key, value, is_nan, timestamp, step, run_id, dataset_name, dataset_digest FROM logged_model_metrics
+            WHERE model_id = \(bind: id) ORDER BY key, step, timestamp, run_id, dataset_name, dataset_digest
+            """).all().map { row in
+                LoggedModelMetric(
+                    modelId: id, metric: try metric(row), runId: try row.decode(column: "run_id", as: String.self),
+                    datasetName: try row.decode(column: "dataset_name", as: String.self).nonEmpty,
+                    datasetDigest: try row.decode(column: "dataset_digest", as: String.self).nonEmpty)
+            }
         return LoggedModel(
             modelId: id,
             experimentId: try row.decode(column: "experiment_id", as: String.self),
@@ -136,7 +178,13 @@ extension TrackingService {
             status: try row.decode(column: "status", as: String.self),
             modelType: try row.decode(column: "model_type", as: String?.self),
             tags: tags,
-            params: params
+            params: params,
+            metrics: metrics
         )
     }
+}
+
+extension String {
+    /// nil for the empty string, which the schema stores for "none".
+    var nonEmpty: String? { isEmpty ? nil : self }
 }

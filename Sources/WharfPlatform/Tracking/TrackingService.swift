@@ -222,8 +222,9 @@ public final class TrackingService: Sendable {
         }
     }
 
-    /// Logs metrics, params and tags in one transaction: all are stored or none.
-    public func logBatch(runId: String, metrics: [Metric] = [], params: [Param] = [], tags: [Tag] = []) async throws {
+    /// Logs metrics, params and tags in one transaction: all are stored or none. `modelMetrics` are values of
+    /// `metrics` that the client also logged against a logged model (MLflow's `model_id` on a metric).
+    public func logBatch(runId: String, metrics: [Metric] = [], params: [Param] = [], tags: [Tag] = [], modelMetrics: [LoggedModelMetric] = []) async throws {
         try Self.validateBatch(metrics: metrics, params: params, tags: tags)
         let backend = self.backend
         try await store.transaction { db in
@@ -231,6 +232,7 @@ public final class TrackingService: Sendable {
             try await Self.insertParams(runId: runId, params, db: db)
             try await Self.insertMetrics(runId: runId, metrics, backend: backend, db: db)
             try await Self.upsertTags(runId: runId, tags, db: db)
+            try await Self.insertModelMetrics(modelMetrics, db: db)
         }
     }
 

@@ -193,12 +193,33 @@ struct MLflowParameters: Sendable {
         try objects(key).map { item in try item.nested { Param(key: try $0.string("key"), value: try $0.optionalString("value") ?? "") } }
     }
 
-    func metrics(_ key: String = "metrics") throws -> [Metric] {
-        try objects(key).map { item in
-            try item.nested {
-                Metric(key: try $0.string("key"), value: try $0.double("value"), timestamp: try $0.int64("timestamp"), step: try $0.optionalInt64("step") ?? 0)
+    /// The batch's metrics, and those of them the client also logged against a logged model (`model_id`,
+    /// with an optional `dataset_name` and `dataset_digest`).
+    func metrics(runId: String, _ key: String = "metrics") throws -> (metrics: [Metric], modelMetrics: [LoggedModelMetric]) {
+        var metrics: [Metric] = []
+        var modelMetrics: [LoggedModelMetric] = []
+        for item in try objects(key) {
+            try item.nested { m in
+                let metric = try m.metric()
+                metrics.append(metric)
+                if let link = try m.modelMetric(metric, runId: runId) { modelMetrics.append(link) }
             }
         }
+        return (metrics, modelMetrics)
+    }
+
+    /// A metric's own fields: `key`, `value`, `timestamp`, `step`.
+    func metric() throws -> Metric {
+        Metric(key: try string("key"), value: try double("value"), timestamp: try int64("timestamp"), step: try optionalInt64("step") ?? 0)
+    }
+
+    /// The metric as logged against a logged model, when the call names one.
+    func modelMetric(_ metric: Metric, runId: String) throws -> LoggedModelMetric? {
+        guard let modelId = try optionalString("model_id"), !modelId.isEmpty else { return nil }
+        return LoggedModelMetric(
+            modelId: modelId, metric: metric, runId: runId,
+            datasetName: try optionalString("dataset_name").flatMap { $0.isEmpty ? nil : $0 },
+            datasetDigest: try optionalString("dataset_digest").flatMap { $0.isEmpty ? nil : $0 })
     }
 
     func maxResults(default value: Int) throws -> Int {

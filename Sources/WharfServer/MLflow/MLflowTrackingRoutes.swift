@@ -78,8 +78,9 @@ struct MLflowTrackingRoutes {
             return MLflowJSON.empty
         }
         on("/runs/log-metric", [.post]) { p, _, _ in
-            let metric = Metric(key: try p.string("key"), value: try p.double("value"), timestamp: try p.int64("timestamp"), step: try p.optionalInt64("step") ?? 0)
-            try await tracking.logMetric(runId: try Self.runId(p), metric)
+            let runId = try Self.runId(p)
+            let metric = try p.metric()
+            try await tracking.logBatch(runId: runId, metrics: [metric], modelMetrics: try p.modelMetric(metric, runId: runId).map { [$0] } ?? [])
             return MLflowJSON.empty
         }
         on("/runs/log-parameter", [.post]) { p, _, _ in
@@ -95,7 +96,9 @@ struct MLflowTrackingRoutes {
             return MLflowJSON.empty
         }
         on("/runs/log-batch", [.post]) { p, _, _ in
-            try await tracking.logBatch(runId: try Self.runId(p), metrics: try p.metrics(), params: try p.params(), tags: try p.tags())
+            let runId = try Self.runId(p)
+            let (metrics, modelMetrics) = try p.metrics(runId: runId)
+            try await tracking.logBatch(runId: runId, metrics: metrics, params: try p.params(), tags: try p.tags(), modelMetrics: modelMetrics)
             return MLflowJSON.empty
         }
         on("/runs/log-inputs", [.post]) { p, _, _ in
@@ -132,6 +135,14 @@ struct MLflowTrackingRoutes {
             return try MLflowJSON.response([("metrics", page.items), ("next_page_token", page.nextPageToken)])
         }
 
+        on("/metrics/get-history-bulk-interval", [.get]) { p, _, _ in
+            let metrics = try await tracking.metricHistoryBulkInterval(
+                runIds: try p.stringList("run_ids"), key: try p.string("metric_key"),
+                maxResults: try p.maxResults(default: TrackingService.maxValuesPerHistorySample),
+                startStep: try p.optionalInt64("start_step"), endStep: try p.optionalInt64("end_step"))
+            return try MLflowJSON.response([("metrics", metrics)])
+        }
+
         // MARK: logged models (MLflow 3)
         on("/logged-models", [.post]) { p, _, _ in
             let model = try await tracking.createLoggedModel(
@@ -148,6 +159,10 @@ struct MLflowTrackingRoutes {
         on("/logged-models/{model_id}", [.get]) { _, _, context in
             let model = try await tracking.getLoggedModel(try context.parameters.require("model_id"))
             return try MLflowJSON.response([("model", MLflowLoggedModel(model))])
+        }
+        on("/logged-models/{model_id}", [.delete]) { _, _, context in
+            try await tracking.deleteLoggedModel(try context.parameters.require("model_id"))
+            return MLflowJSON.empty
         }
         on("/logged-models/{model_id}", [.patch]) { p, _, context in
             let model = try await tracking.finalizeLoggedModel(try context.parameters.require("model_id"), status: try p.string("status"))
@@ -191,6 +206,7 @@ struct MLflowLoggedModel: Encodable {
     }
     struct DataPart: Encodable {
         let params: [Param]
+        let metrics: [LoggedModelMetric]
     }
     let info: Info
     let data: DataPart
@@ -205,6 +221,6 @@ struct MLflowLoggedModel: Encodable {
             modelId: model.modelId, experimentId: model.experimentId, name: model.name, artifactUri: model.artifactUri,
             creationTimestampMs: model.creationTimestampMs, lastUpdatedTimestampMs: model.lastUpdatedTimestampMs,
             sourceRunId: model.sourceRunId, status: status, modelType: model.modelType, tags: model.tags)
-        data = DataPart(params: model.params)
+        data = DataPart(params: model.params, metrics: model.metrics)
     }
 }

@@ -1,0 +1,163 @@
+import SQLKit
+
+/// MLflow's logged-model search filter: attributes (`name`, `model_id`, `model_type`, `status`, `source_run_id`,
+/// `creation_time`, `last_updated_time`), `metrics.<key>`, `params.<key>` and `tags.<key>`, joined by AND,
+/// as SQL over the `logged_models` table `lm`.
+struct LoggedModelSearch {
+    enum Field: Equatable {
+        case attribute(column: String, numeric: Bool)
+        case metric(String)
+        case param(String)
+        case tag(String)
+    }
+
+    struct Comparison {
+        var field: Field
+        var op: RunFilter.Operator
+        var value: RunFilter.Value
+    }
+
+    var comparisons: [Comparison] = []
+
+    static let stringAttributes = ["name": "name", "model_id": "model_id", "model_type": "model_type", "status": "status", "source_run_id": "source_run_id"]
+    static let numericAttributes = [
+        "creation_time": "creation_time", "creation_timestamp": "creation_time", "creation_timestamp_ms": "creation_time",
+        "last_updated_time": "last_updated_time", "last_updated_timestamp": "last_updated_time", "last_updated_timestamp_ms": "last_updated_time",
+    ]
+
+    static func parse(_ filter: String?) throws -> LoggedModelSearch {
+        var search = LoggedModelSearch()
+        guard let filter, !filter.trimmingCharacters(in: .whitespaces).isEmpty else { return search }
+        var lexer = FilterLexer(text: filter, field: "filter")
+        while true {
+            search.comparisons.append(try parseComparison(&lexer))
+            guard let next = try lexer.next() else { return search }
+            guard case .word(let word) = next.token, word.uppercased() == "AND" else {
+                throw lexer.error(at: next.position, "expected AND between comparisons (OR is not supported)")
+            }
+        }
+    }
+
+    static func parseField(_ lexer: inout FilterLexer) throws -> Field {
+        guard let first = try lexer.next(), case .word(let word) = first.token else {
+            throw lexer.error(at: lexer.offset, "expected an identifier such as name or metrics.accuracy")
+        }
+        var entity = "attributes"
+        var key = word
+        if let dot = word.firstIndex(of: ".") {
+            entity = word[..<dot].lowercased()
+            key = String(word[word.index(after: dot)...])
+            if key.isEmpty {
+                guard let quoted = try lexer.next(), case .quotedName(let name) = quoted.token, !name.isEmpty else {
+                    throw lexer.error(at: first.position, "expected a key after '\(word)'")
+                }
+                key = name
+            }
+        }
+        switch entity {
+        case "metric", "metrics": return .metric(key)
+        case "param", "params": return .param(key)
+        case "tag", "tags": return .tag(key)
+        case "attribute", "attributes", "attr":
+            if let column = stringAttributes[key] { return .attribute(column: column, numeric: false) }
+            if let column = numericAttributes[key] { return .attribute(column: column, numeric: true) }
+            throw lexer.error(at: first.position, "unknown logged-model attribute '\(key)': use name, model_id, model_type, status, source_run_id, creation_time or last_updated_time")
+        default:
+            throw lexer.error(at: first.position, "unknown entity '\(entity)': use attributes., metrics., params. or tags.")
+        }
+    }
+
+    static func parseComparison(_ lexer: inout FilterLexer) throws -> Comparison {
+        let field = try parseField(&lexer)
+        guard let opToken = try lexer.next() else { throw lexer.error(at: lexer.offset, "expected a comparison operator") }
+        var op: RunFilter.Operator
+        switch opToken.token {
+        case .symbol(let symbol):
+            guard let parsed = RunFilter.Operator(rawValue: symbol == "<>" ? "!=" : symbol) else {
+                throw lexer.error(at: opToken.position, "unknown operator '\(symbol)'")
+            }
+            op = parsed
+        case .word(let word):
+            switch word.uppercased() {
+            case "LIKE": op = .like
+            case "ILIKE": op = .ilike
+            case "IN": op = .in
+            case "NOT":
+                guard let inToken = try lexer.next(), case .word(let w) = inToken.token, w.uppercased() == "IN" else {
+                    throw lexer.error(at: opToken.position, "expected IN after NOT")
+                }
+                op = .notIn
+            default: throw lexer.error(at: opToken.position, "expected a comparison operator, found '\(word)'")
+            }
+        default:
+            throw lexer.error(at: opToken.position, "expected a comparison operator")
+        }
+        let numeric: Bool
+        switch field {
+        case .metric: numeric = true
+        case .attribute(_, let isNumeric): numeric = isNumeric
+        case .param, .tag: numeric = false
+        }
+        if numeric {
+            guard [.equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual].contains(op) else {
+                throw lexer.error(at: opToken.position, "operator \(op.rawValue) does not apply to a number: use =, !=, <, <=, >, >=")
+            }
+            guard let token = try lexer.next(), case .word(let text) = token.token, let number = Double(text) else {
+                throw lexer.error(at: lexer.offset, "expected a number")
+            }
+            return Comparison(field: field, op: op, value: .number(number))
+        }
+        if op == .in || op == .notIn {
+            guard case .attribute = field else { throw lexer.error(at: opToken.position, "IN applies to attributes only") }
+            return Comparison(field: field, op: op, value: .list(try RunFilter.parseList(&lexer).map { normalise(field, $0) }))
+        }
+        guard [.equal, .notEqual, .like, .ilike].contains(op) else {
+            throw lexer.error(at: opToken.position, "operator \(op.rawValue) does not apply to a string: use =, !=, LIKE, ILIKE")
+        }
+        guard let token = try lexer.next(), case .string(let text) = token.token else {
+            throw lexer.error(at: lexer.offset, "expected a quoted string")
+        }
+        return Comparison(field: field, op: op, value: .string(normalise(field, text)))
+    }
+
+    /// Statuses are stored without MLflow's `LOGGED_MODEL_` prefix; either spelling is accepted.
+    static func normalise(_ field: Field, _ text: String) -> String {
+        guard field == .attribute(column: "status", numeric: false) else { return text }
+        switch text.uppercased() {
+        case "LOGGED_MODEL_READY", "READY": return "READY"
+        case "LOGGED_MODEL_PENDING", "PENDING": return "PENDING"
+        case "LOGGED_MODEL_UPLOAD_FAILED", "FAILED": return "FAILED"
+        default: return text
+        }
+    }
+
+    /// The WHERE conditions on `lm`. A metric comparison matches when any value of that metric logged against
+    /// the model satisfies it, as in MLflow.
+    func conditions(backend: MetadataStore.Backend) -> [SQLQueryString] {
+        comparisons.map { c in
+            switch c.field {
+            case .attribute(let column, true):
+                guard case .number(let number) = c.value else { return "1 = 0" }
+                return "lm.\(unsafeRaw: column) \(unsafeRaw: RunFilter.sqlOperator(c.op)) \(bind: Int64(number))"
+            case .attribute(let column, false):
+                return RunFilter.stringComparison("lm.\(column)", c.op, c.value, backend: backend)
+            case .metric(let key):
+                guard case .number(let number) = c.value else { return "1 = 0" }
+                return """
+                    EXISTS (SELECT 1 FROM logged_model_metrics mm WHERE mm.model_id = lm.model_id AND mm.key = \(bind: key) \
+                    AND mm.is_nan = 0 AND mm.value \(unsafeRaw: RunFilter.sqlOperator(c.op)) \(bind: number))
+                    """
+            case .param(let key):
+                return """
+                    EXISTS (SELECT 1 FROM logged_model_params mp WHERE mp.model_id = lm.model_id AND mp.key = \(bind: key) \
+                    AND \(RunFilter.stringComparison("mp.value", c.op, c.value, backend: backend)))
+                    """
+            case .tag(let key):
+                return """
+                    EXISTS (SELECT 1 FROM logged_model_tags mt WHERE mt.model_id = lm.model_id AND mt.key = \(bind: key) \
+                    AND \(RunFilter.stringComparison("mt.value", c.op, c.value, backend: backend)))
+                    """
+            }
+        }
+    }
+}
