@@ -55,6 +55,18 @@ import Testing
         }
     }
 
+    @Test func heavyTailedFeaturesSearchAllThresholdsAndStillMatch() throws {
+        var data = TestData.binary(rows: 4000, missingRate: 0.1)
+        // exp(6x) crowds most thresholds into a sliver of the range, past what the slice shortcut allows.
+        for r in 0..<data.rowCount where !data.features[r, 0].isNaN { data.features[r, 0] = exp(6 * data.features[r, 0]) }
+        let model = try GBDTTrainer(hyperparameters: ["num_round": "40", "max_depth": "6", "eta": "0.3"]).fit(data)
+        let forest = try #require(QuantizedForest(trees: model.trees, featureCount: model.featureNames.count))
+        #expect(forest.bucketSteps[0] == 0 && forest.bucketSteps.contains { $0 > 0 })
+        let rows = Self.probeRows(model, base: data, count: 500)
+        let margins = try model.predict(try FeatureMatrix(rows: rows, names: model.featureNames), margins: true)
+        for (r, row) in rows.enumerated() { #expect(margins[r] == Self.referenceMargins(model, row: row)[0], "row \(r)") }
+    }
+
     @Test func leafwiseDeepTreesAndMulticlassMatchTheReferenceWalk() throws {
         let data = TestData.multiclass(rows: 2000)
         let model = try GBDTTrainer(hyperparameters: ["objective": "multi:softprob", "num_class": "3", "num_round": "6",

@@ -27,6 +27,15 @@ struct QuantizedForest: Sendable {
     private(set) var cuts: [Float]
     /// Whether any split uses a feature (codes of the others are never read, so never computed).
     private(set) var used: [Bool]
+    /// A shortcut into `cuts`: `(x - origin) * scale` picks one of `buckets` equal slices of the feature's threshold
+    /// range, `bucketStarts` holds how many thresholds lie in earlier slices, and `bucketSteps` halvings (0 = no
+    /// shortcut: 8 halvings over all thresholds) search the few in the slice. Exact, because the slice of a value is
+    /// computed by the same monotone Float operations as the slices of the thresholds.
+    private(set) var bucketOrigin: [Float]
+    private(set) var bucketScale: [Float]
+    private(set) var bucketStarts: [UInt8]
+    private(set) var bucketSteps: [UInt8]
+    static let buckets = 512
     private(set) var nodes: [Node]
     /// Leaf values by node index (0 at internal nodes).
     private(set) var values: [Double]
@@ -64,11 +73,36 @@ struct QuantizedForest: Sendable {
         for f in 0..<featureCount where !thresholds[f].isEmpty {
             let sorted = Array(Set(thresholds[f])).sorted()
             guard sorted.count <= 254 else { return nil }
+            thresholds[f] = sorted
             for (j, t) in sorted.enumerated() {
                 cuts[f * 256 + j] = t
                 rank[f][t] = UInt8(j + 1)
             }
             used[f] = true
+        }
+        bucketOrigin = [Float](repeating: 0, count: featureCount)
+        bucketScale = [Float](repeating: 0, count: featureCount)
+        bucketStarts = [UInt8](repeating: 0, count: featureCount * Self.buckets)
+        bucketSteps = [UInt8](repeating: 0, count: featureCount)
+        for f in 0..<featureCount where used[f] {
+            let sorted = thresholds[f]
+            // The search window may read 7 slots past a slice's first threshold, which must stay inside the 256.
+            guard sorted.count <= 249, sorted.allSatisfy(\.isFinite) else { continue }
+            let origin = sorted[0], range = sorted[sorted.count - 1] - origin
+            let scale = range > 0 && range.isFinite ? Float(Self.buckets) / range : 0
+            guard scale.isFinite else { continue }
+            var counts = [Int](repeating: 0, count: Self.buckets)
+            for t in sorted { counts[Self.bucket(t, origin: origin, scale: scale)] += 1 }
+            let widest = counts.max()!
+            guard widest <= 7 else { continue }
+            var before = 0
+            for b in 0..<Self.buckets {
+                bucketStarts[f * Self.buckets + b] = UInt8(before)
+                before += counts[b]
+            }
+            bucketOrigin[f] = origin
+            bucketScale[f] = scale
+            bucketSteps[f] = widest <= 1 ? 1 : (widest <= 3 ? 2 : 3)
         }
         nodes = []
         values = []
@@ -131,6 +165,23 @@ struct QuantizedForest: Sendable {
         topExits.append(contentsOf: exits)
     }
 
+
+    /// Slice of a value (not NaN) among `buckets` equal slices of a feature's threshold range.
+    @inline(__always)
+    static func bucket(_ x: Float, origin: Float, scale: Float) -> Int {
+        let t = (x - origin) * scale
+        return Int(max(0, min(t, Float(buckets - 1))))
+    }
+
+    /// Code of a non-missing `x` through the slice shortcut with `steps` (1...3) halvings; 0 for NaN's slot to fill.
+    @inline(__always)
+    static func code(_ x: Float, cuts: UnsafePointer<Float>, starts: UnsafePointer<UInt8>, origin: Float, scale: Float, steps: Int) -> UInt8 {
+        var base = Int(starts[bucket(x.isNaN ? origin : x, origin: origin, scale: scale)])
+        if steps >= 3 { base &+= cuts[base &+ 3] <= x ? 4 : 0 }
+        if steps >= 2 { base &+= cuts[base &+ 1] <= x ? 2 : 0 }
+        base &+= cuts[base] <= x ? 1 : 0
+        return UInt8(truncatingIfNeeded: base &+ 1)
+    }
 
     /// Code of a non-missing `x` among a feature's thresholds (`cuts` points at its 256 slots): eight branch-free halvings.
     @inline(__always)
@@ -203,10 +254,36 @@ struct QuantizedForest: Sendable {
                     if !usedBuffer[f] { continue }
                     let column = columns + f * rowCount + start, fcuts = cutBuffer.baseAddress! + f * 256
                     let low = codes + ((2 * f) << shift), high = codes + ((2 * f + 1) << shift)
-                    for i in 0..<count {
-                        let x = column[i], code = Self.code(x, cuts: fcuts)
-                        low[i] = x.isNaN ? 0 : code
-                        high[i] = x.isNaN ? 255 : code
+                    let origin = bucketOrigin[f], scale = bucketScale[f]
+                    bucketStarts.withUnsafeBufferPointer { startBuffer in
+                        let starts = startBuffer.baseAddress! + f * Self.buckets
+                        // One loop per step count, so the halvings unroll with no test inside.
+                        switch bucketSteps[f] {
+                        case 1:
+                            for i in 0..<count {
+                                let x = column[i], code = Self.code(x, cuts: fcuts, starts: starts, origin: origin, scale: scale, steps: 1)
+                                low[i] = x.isNaN ? 0 : code
+                                high[i] = x.isNaN ? 255 : code
+                            }
+                        case 2:
+                            for i in 0..<count {
+                                let x = column[i], code = Self.code(x, cuts: fcuts, starts: starts, origin: origin, scale: scale, steps: 2)
+                                low[i] = x.isNaN ? 0 : code
+                                high[i] = x.isNaN ? 255 : code
+                            }
+                        case 3:
+                            for i in 0..<count {
+                                let x = column[i], code = Self.code(x, cuts: fcuts, starts: starts, origin: origin, scale: scale, steps: 3)
+                                low[i] = x.isNaN ? 0 : code
+                                high[i] = x.isNaN ? 255 : code
+                            }
+                        default:
+                            for i in 0..<count {
+                                let x = column[i], code = Self.code(x, cuts: fcuts)
+                                low[i] = x.isNaN ? 0 : code
+                                high[i] = x.isNaN ? 255 : code
+                            }
+                        }
                     }
                 }
             }
