@@ -52,6 +52,45 @@ import WharfPlatform
         }
     }
 
+    @Test func metricKeysWithSlashesAreReachable() async throws {
+        let server = try await TestServer.make()
+        try await server.test { client in
+            let runId = try await server.platform.tracking.createRun(experimentId: "0").info.runId
+            try await client.execute(uri: "/v1/runs/\(runId)/log", method: .post, body: jsonBody(#"""
+                {"metrics":[{"key":"train/loss","value":0.5,"step":1},{"key":"train/loss","value":0.25,"step":2},{"key":"train","value":9},
+                            {"key":"eval/a b%c?","value":1}]}
+                """#)) { #expect($0.status == .noContent) }
+            for uri in ["/v1/runs/\(runId)/metrics/train/loss", "/v1/runs/\(runId)/metrics/train%2Floss", "/v1/runs/\(runId)/metrics?key=train%2Floss",
+                        "/v1/runs/\(runId)/metrics?key=train/loss&maxResults=5"] {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == .ok, "\(uri)")
+                    let metrics = response.body.json["metrics"] as? [[String: Any]] ?? []
+                    #expect(metrics.map { $0["value"] as? Double } == [0.5, 0.25], "\(uri)")
+                    #expect(metrics.allSatisfy { $0["key"] as? String == "train/loss" }, "\(uri)")
+                }
+            }
+            // The plain key is still its own metric, and reserved characters arrive percent-encoded.
+            try await client.execute(uri: "/v1/runs/\(runId)/metrics/train", method: .get) { response in
+                #expect((response.body.json["metrics"] as? [[String: Any]])?.map { $0["value"] as? Double } == [9])
+            }
+            try await client.execute(uri: "/v1/runs/\(runId)/metrics/eval/a%20b%25c%3F", method: .get) { response in
+                #expect((response.body.json["metrics"] as? [[String: Any]])?.first?["key"] as? String == "eval/a b%c?")
+            }
+            try await client.execute(uri: "/v1/runs/\(runId)/metrics?key=eval%2Fa%20b%25c%3F", method: .get) { response in
+                #expect((response.body.json["metrics"] as? [[String: Any]])?.count == 1)
+            }
+            try await client.execute(uri: "/v1/runs/\(runId)/metrics", method: .get) { response in
+                #expect(response.status == .badRequest)
+                #expect(response.body.errorField == "key")
+            }
+            try await client.execute(uri: "/v1/runs/\(runId)/metrics/bad%zz", method: .get) { response in
+                #expect(response.status == .badRequest)
+                #expect(response.body.errorField == "key")
+            }
+            try await client.execute(uri: "/v1/runs/missing/metrics/train/loss", method: .get) { #expect($0.status == .notFound) }
+        }
+    }
+
     @Test func registryRoutesAndLineage() async throws {
         let server = try await TestServer.make()
         try await server.test { client in

@@ -142,12 +142,27 @@ struct TrackingRoutes {
             try await tracking.logInputs(runId: id, datasets: body.datasets)
             return Response(status: .noContent)
         }
-        group.get("/runs/{id}/metrics/{key}") { request, context in
+        // A metric key may contain '/' (`train/loss`, as MLflow allows): the path form takes the rest of the path
+        // as the key (slashes as they are or percent-encoded), the query form takes `?key=`.
+        @Sendable func history(_ request: Request, runId: String, key: String) async throws -> Response {
             let q = request.uri.queryParameters
             let page = try await tracking.metricHistory(
-                runId: try context.parameters.require("id"), key: try context.parameters.require("key"),
+                runId: runId, key: key,
                 maxResults: try NativeJSON.int(q["maxResults"], field: "maxResults") ?? 25000, pageToken: q["pageToken"].map(String.init))
             return try NativeJSON.response(MetricList(metrics: page.items, nextPageToken: page.nextPageToken))
+        }
+        group.get("/runs/{id}/metrics") { request, context in
+            guard let key = request.uri.queryParameters["key"].map(String.init), !key.isEmpty else {
+                throw WharfError.invalid("key", "name the metric with ?key= (or as the path after /metrics/)")
+            }
+            return try await history(request, runId: try context.parameters.require("id"), key: key)
+        }
+        group.get("/runs/{id}/metrics/**") { request, context in
+            let raw = context.parameters.getCatchAll().joined(separator: "/")
+            guard let key = raw.removingPercentEncoding, !key.isEmpty else {
+                throw WharfError.invalid("key", "the metric key in the path is empty or not valid percent-encoding: '\(raw)'")
+            }
+            return try await history(request, runId: try context.parameters.require("id"), key: key)
         }
 
         group.get("/artifacts") { request, _ in
