@@ -71,17 +71,25 @@ case "predict":
     for r in 0..<count { for c in 0..<test.features.columnCount { rows[r * test.features.columnCount + c] = test.features[r, c] } }
     var output = [Double](repeating: 0, count: 1), checksum = 0.0
     let width = test.features.columnCount
-    let time = rows.withUnsafeBufferPointer { input in
-        output.withUnsafeMutableBufferPointer { out in
-            seconds {
-                for r in 0..<count {
-                    model.predict(row: UnsafeBufferPointer(rebasing: input[(r * width)..<((r + 1) * width)]), into: out)
-                    checksum += out[0]
+    // Best of five passes over 20,000 rows, like the batch figure (a pass can lose the core to other work).
+    var time = Double.infinity, cpuTime = Double.infinity
+    for _ in 0..<5 {
+        checksum = 0
+        let cpu = cpuSeconds()
+        time = min(time, rows.withUnsafeBufferPointer { input in
+            output.withUnsafeMutableBufferPointer { out in
+                seconds {
+                    for r in 0..<count {
+                        model.predict(row: UnsafeBufferPointer(rebasing: input[(r * width)..<((r + 1) * width)]), into: out)
+                        checksum += out[0]
+                    }
                 }
             }
-        }
+        })
+        cpuTime = min(cpuTime, cpuSeconds() - cpu)
     }
-    emit("single-row latency", time / Double(count), .nan, "predict(row:into:), per row, checksum \(String(format: "%.3f", checksum))")
+    emit("single-row latency", time / Double(count), .nan,
+         "predict(row:into:), per row, best of 5 passes over 20000 rows, \(String(format: "%.2f", cpuTime / Double(count) * 1e6)) us CPU, checksum \(String(format: "%.3f", checksum))")
 case "linear":
     let train = try load("train"), test = try load("test")
     var model: LinearModel?

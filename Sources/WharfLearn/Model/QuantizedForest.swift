@@ -226,11 +226,31 @@ struct QuantizedForest: Sendable {
                     roots.withUnsafeBufferPointer { rootBuffer in
                         depths.withUnsafeBufferPointer { depthBuffer in
                             let nodeBase = nodeBuffer.baseAddress!
-                            // Same summation order as `blockMargins`, so single-row and batch results are bit-identical.
-                            for t in 0..<rootBuffer.count {
+                            // Four trees walk side by side (leaves hold still, so the deepest sets the steps), and
+                            // their values are added in tree order, the same order as `blockMargins`, so single-row
+                            // and batch results are bit-identical.
+                            let trees = rootBuffer.count, shift = Self.blockShift
+                            var t = 0
+                            while t + 4 <= trees {
+                                var a = Int(rootBuffer[t]), b = Int(rootBuffer[t + 1]), c = Int(rootBuffer[t + 2]), d = Int(rootBuffer[t + 3])
+                                let steps = max(max(depthBuffer[t], depthBuffer[t + 1]), max(depthBuffer[t + 2], depthBuffer[t + 3]))
+                                for _ in 0..<Int(steps) {
+                                    a = Self.step(nodeBase, a, codes, shift: shift)
+                                    b = Self.step(nodeBase, b, codes, shift: shift)
+                                    c = Self.step(nodeBase, c, codes, shift: shift)
+                                    d = Self.step(nodeBase, d, codes, shift: shift)
+                                }
+                                out[Int(outputs[t])] += valueBuffer[a]
+                                out[Int(outputs[t + 1])] += valueBuffer[b]
+                                out[Int(outputs[t + 2])] += valueBuffer[c]
+                                out[Int(outputs[t + 3])] += valueBuffer[d]
+                                t += 4
+                            }
+                            while t < trees {
                                 var index = Int(rootBuffer[t])
-                                for _ in 0..<Int(depthBuffer[t]) { index = Self.step(nodeBase, index, codes, shift: Self.blockShift) }
+                                for _ in 0..<Int(depthBuffer[t]) { index = Self.step(nodeBase, index, codes, shift: shift) }
                                 out[Int(outputs[t])] += valueBuffer[index]
+                                t += 1
                             }
                         }
                     }
