@@ -54,12 +54,14 @@ elif task == "xgb-predict":
     booster.load_model(str(folder / "xgb-depth6.json"))
     booster.set_param({"nthread": threads})
     booster.inplace_predict(xt[:1000])
-    best = float("inf")
+    best, best_cpu = float("inf"), float("inf")
     for _ in range(5):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         booster.inplace_predict(xt)
         best = min(best, time.perf_counter() - start)
-    emit("batch predict 200k rows", "xgboost", best, roc_auc_score(yt, booster.inplace_predict(xt)), f"{len(xt) / best:.0f} rows/s")
+        best_cpu = min(best_cpu, time.process_time() - cpu)
+    emit("batch predict 200k rows", "xgboost", best, roc_auc_score(yt, booster.inplace_predict(xt)),
+         f"{len(xt) / best:.0f} rows/s, {best_cpu:.3f} s CPU")
     one = xt[:1]
     for _ in range(200):
         booster.inplace_predict(one)
