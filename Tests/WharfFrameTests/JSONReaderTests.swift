@@ -47,6 +47,12 @@ import Testing
         let e = #expect(throws: FrameError.self) { try JSONReader.read(string: "{\"a\": 1}\n{\"a\": }\n") }
         #expect(e?.code == .badJSON)
         #expect(e?.line == 2)
+        let colon = #expect(throws: FrameError.self) { try JSONReader.read(string: "{\"a\": 1}\n{\"v\": {\"b\" 1}}\n") }
+        #expect(colon?.message == "line 2, column 12: expected ':' after key \"b\"")
+        let unclosed = #expect(throws: FrameError.self) { try JSONReader.read(string: "{\"a\": {\"b\": 1}\n") }
+        #expect(unclosed?.message == "line 1, column 15: unexpected end of input inside an object")
+        let line = #expect(throws: FrameError.self) { try JSONReader.read(string: "{\"a\": 1}\n[1]\n") }
+        #expect(line?.message == "line 2, column 1: expected a JSON object")
         let notObject = #expect(throws: FrameError.self) { try JSONReader.read(string: "[1, 2]") }
         #expect(notObject?.code == .badJSON)
         #expect((#expect(throws: FrameError.self) { try JSONReader.read(string: "  \n") })?.code == .emptyFile)

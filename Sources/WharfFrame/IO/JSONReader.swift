@@ -231,10 +231,10 @@ public enum JSONReader {
             p.skipSpace()
             if p.pos < end - pos {
                 do throws(JSONParser.Failure) {
-                    guard case .object(let members) = try p.value() else { throw JSONParser.Failure(message: "expected a JSON object", offset: 0) }
+                    guard p.bytes[p.pos] == UInt8(ascii: "{") else { throw JSONParser.Failure(message: "expected a JSON object", offset: 0) }
+                    try part.columns.addRecord(&p)
                     p.skipSpace()
                     guard p.pos == end - pos else { throw p.fail("text after the record") }
-                    part.columns.add(members)
                 } catch {
                     part.error = LineError(line: line, column: error.offset + 1, message: error.message)
                     return part
@@ -277,6 +277,42 @@ struct RecordColumns {
         for j in values.indices where values[j].count < rows { values[j].append(.null) }
     }
 
+    /// Reads one record object (the parser is at its `{`) straight into the columns: the record's members and
+    /// flattened nested objects are never built as a tree, only their values.
+    mutating func addRecord(_ p: inout JSONParser) throws(JSONParser.Failure) {
+        try putObject(&p, prefix: "", depth: 0)
+        rows += 1
+        for j in values.indices where values[j].count < rows { values[j].append(.null) }
+    }
+
+    private mutating func putObject(_ p: inout JSONParser, prefix: String, depth: Int) throws(JSONParser.Failure) {
+        guard depth < 512 else { throw p.fail("nesting deeper than 512 levels") }
+        let n = p.bytes.count
+        p.pos += 1
+        p.skipSpace()
+        if p.pos < n, p.bytes[p.pos] == UInt8(ascii: "}") { p.pos += 1; return }
+        while true {
+            p.skipSpace()
+            guard p.pos < n, p.bytes[p.pos] == 34 else { throw p.fail("expected a quoted key") }
+            let key = try p.string()
+            p.skipSpace()
+            guard p.pos < n, p.bytes[p.pos] == UInt8(ascii: ":") else { throw p.fail("expected ':' after key \"\(key)\"") }
+            p.pos += 1
+            p.skipSpace()
+            let name = prefix.isEmpty ? key : prefix + key
+            if p.pos < n, p.bytes[p.pos] == UInt8(ascii: "{"), case .flatten(let sep) = options.nested {
+                try putObject(&p, prefix: name + sep, depth: depth + 1)
+            } else {
+                put(name, try p.value(depth: depth + 1))
+            }
+            p.skipSpace()
+            guard p.pos < n else { throw p.fail("unexpected end of input inside an object") }
+            if p.bytes[p.pos] == UInt8(ascii: ",") { p.pos += 1; continue }
+            if p.bytes[p.pos] == UInt8(ascii: "}") { p.pos += 1; return }
+            throw p.fail("expected ',' or '}' in an object")
+        }
+    }
+
     private mutating func put(_ members: [(String, JSONValue)], prefix: String) {
         for (key, v) in members {
             let name = prefix + key
@@ -284,19 +320,23 @@ struct RecordColumns {
                 put(inner, prefix: name + sep)
                 continue
             }
-            let j: Int
-            if let k = index[name] {
-                j = k
-            } else {
-                j = names.count
-                index[name] = j
-                names.append(name)
-                values.append(Array(repeating: .null, count: rows))
-                isJSON.append(false)
-            }
-            if case .object = v { isJSON[j] = true }
-            if values[j].count > rows { values[j][rows] = Self.value(v) } else { values[j].append(Self.value(v)) }
+            put(name, v)
         }
+    }
+
+    private mutating func put(_ name: String, _ v: JSONValue) {
+        let j: Int
+        if let k = index[name] {
+            j = k
+        } else {
+            j = names.count
+            index[name] = j
+            names.append(name)
+            values.append(Array(repeating: .null, count: rows))
+            isJSON.append(false)
+        }
+        if case .object = v { isJSON[j] = true }
+        if values[j].count > rows { values[j][rows] = Self.value(v) } else { values[j].append(Self.value(v)) }
     }
 
     static func value(_ v: JSONValue) -> Value {
