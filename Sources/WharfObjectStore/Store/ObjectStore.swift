@@ -178,12 +178,20 @@ public struct ObjectDownload: Sendable {
     /// The inclusive byte range the body carries (the whole object when no range was asked).
     public var range: ClosedRange<Int64>?
     public var body: ObjectBody
+    /// The whole body when the store read it with the object's head (small objects): a server
+    /// can send it in one write instead of streaming `body`.
+    public var bytes: ByteBuffer?
     /// Number of bytes the body yields.
     public var contentLength: Int64 { range.map { $0.upperBound - $0.lowerBound + 1 } ?? 0 }
     public init(info: ObjectInfo, range: ClosedRange<Int64>?, body: ObjectBody) {
         self.info = info
         self.range = range
         self.body = body
+    }
+    /// A download whose bytes are already in memory.
+    public init(info: ObjectInfo, range: ClosedRange<Int64>?, bytes: ByteBuffer) {
+        self.init(info: info, range: range, body: ObjectBody(SingleBuffer(bytes)))
+        self.bytes = bytes
     }
 }
 

@@ -11,6 +11,7 @@ struct S3Middleware: RouterMiddleware {
     typealias Context = WharfRequestContext
     let authenticator: S3Authenticator
     let operations: S3Operations
+    let metrics = S3Metrics()
 
     static let reservedPrefixes: Set<String> = ["v1", "healthz", "readyz", "metrics", "api", "ajax-api"]
     private static let counter = Atomic<UInt64>(0)
@@ -21,7 +22,19 @@ struct S3Middleware: RouterMiddleware {
             return try await next(request, context)
         }
         context.coreContext.endpointPath.value = "s3:\(s3.operation)"
-        let requestId = String(format: "%016llX", Self.counter.add(1, ordering: .relaxed).newValue)
+        let start = ContinuousClock.now
+        let response = await respond(request, s3: s3, context: context)
+        let elapsed = ContinuousClock.now - start
+        metrics.record(
+            operation: s3.operation, method: s3.method, status: response.status,
+            nanoseconds: UInt64(elapsed.components.seconds) * 1_000_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000)
+        )
+        return response
+    }
+
+    private func respond(_ request: Request, s3: S3Request, context: Context) async -> Response {
+        let number = String(Self.counter.add(1, ordering: .relaxed).newValue, radix: 16, uppercase: true)
+        let requestId = String(repeating: "0", count: max(0, 16 - number.count)) + number
         do {
             let caller = try await authenticator.authenticate(s3)
             var response = try await operations.perform(request, s3: s3, caller: caller, authenticator: authenticator)

@@ -218,6 +218,7 @@ struct S3Operations: Sendable {
             headers[S3Headers.contentRange] = "bytes \(served.lowerBound)-\(served.upperBound)/\(info.size)"
         }
         if head { return Response(status: status, headers: headers) }
+        if let bytes = download.bytes { return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: bytes)) }
         return Response(status: status, headers: headers, body: ResponseBody(asyncSequence: download.body))
     }
 
