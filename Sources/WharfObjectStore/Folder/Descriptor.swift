@@ -47,16 +47,19 @@ enum POSIX {
         }
     }
 
-    /// Opens or creates the directory `name` inside `parent`, refusing symbolic links.
-    static func makeDirectory(in parent: Descriptor, _ name: String) throws(PathFailure) -> Descriptor {
+    /// Opens or creates the directory `name` inside `parent`, refusing symbolic links; `created`
+    /// tells whether this call made it (so its entry in `parent` still has to be made durable).
+    static func makeDirectory(in parent: Descriptor, _ name: String) throws(PathFailure) -> (directory: Descriptor, created: Bool) {
         do throws(PathFailure) {
-            return try openDirectory(in: parent, name)
+            return (try openDirectory(in: parent, name), false)
         } catch .missing {
-            if mkdirat(parent.fd, name, 0o755) != 0 && errno != EEXIST {
+            var created = true
+            if mkdirat(parent.fd, name, 0o755) != 0 {
                 // ENOENT: `parent` itself was removed meanwhile (a delete pruning empty folders).
-                throw errno == ENOENT ? .missing : .other(errorText("mkdir \(name)"))
+                guard errno == EEXIST else { throw errno == ENOENT ? .missing : .other(errorText("mkdir \(name)")) }
+                created = false
             }
-            return try openDirectory(in: parent, name)
+            return (try openDirectory(in: parent, name), created)
         }
     }
 

@@ -77,7 +77,7 @@ extension FolderObjectStore {
             return (upload, try TempObjectWriter(in: upload))
         }
         try await stream(body, into: writer)
-        return try await run {
+        let (part, ticket) = try await run { () -> (PartInfo, DirectorySync.Ticket) in
             try writer.flush()
             let now = Date().timeIntervalSince1970
             let record = StoredObject(
@@ -88,8 +88,11 @@ extension FolderObjectStore {
             } catch is RenameFailure {
                 throw ObjectStoreError.noSuchUpload(uploadId)
             }
-            return PartInfo(partNumber: partNumber, size: record.size, etag: record.etag, lastModified: Date(timeIntervalSince1970: now))
+            let ticket = self.durable ? try self.directorySync.sync(upload) : .done
+            return (PartInfo(partNumber: partNumber, size: record.size, etag: record.etag, lastModified: Date(timeIntervalSince1970: now)), ticket)
         }
+        try await directorySync.wait(ticket)
+        return part
     }
 
     static func parts(in upload: Descriptor) throws -> [PartInfo] {
@@ -113,7 +116,7 @@ extension FolderObjectStore {
     public func completeMultipartUpload(
         bucket: String, key: String, uploadId: String, parts: [CompletedPart]
     ) async throws -> PutResult {
-        try await run {
+        let (result, ticket) = try await run { () -> (PutResult, DirectorySync.Ticket) in
             let (upload, record) = try self.uploadDirectory(bucket: bucket, key: key, uploadId: uploadId)
             let stored = Dictionary(try Self.parts(in: upload).map { ($0.partNumber, $0) }, uniquingKeysWith: { a, _ in a })
             let chosen = try Self.validate(parts, against: stored)
@@ -129,11 +132,13 @@ extension FolderObjectStore {
             let object = StoredObject(
                 key: key, size: writer.size, etag: "\(md5OfMD5s.finalize().hexString)-\(chosen.count)",
                 contentType: record.contentType, metadata: record.metadata, lastModified: now)
-            try self.publish(writer, record: object, bucket: bucket, key: key)
+            let ticket = try self.publish(writer, record: object, bucket: bucket, key: key)
             let uploads = try self.subdirectory(dir, FolderLayout.uploadsDirectory)
             POSIX.removeTree(in: uploads, uploadId)
-            return PutResult(size: object.size, etag: object.etag, lastModified: Date(timeIntervalSince1970: now))
+            return (PutResult(size: object.size, etag: object.etag, lastModified: Date(timeIntervalSince1970: now)), ticket)
         }
+        try await directorySync.wait(ticket)
+        return result
     }
 
     /// S3's rules for a completion: at least one part, ascending numbers, each part uploaded with

@@ -14,15 +14,25 @@ public final class FolderObjectStore: ObjectStore {
     public let durable: Bool
     let rootDirectory: Descriptor
     let pool: NIOThreadPool
+    let directorySync: DirectorySync
     /// Size of the chunks a get yields.
     let readChunkSize = 1 << 20
 
+    /// The threads folder stores block on by default. More than the cores: most of a write's time
+    /// is spent waiting in fsync, and the disk serves several of those at once.
+    public static let sharedThreadPool: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 16)
+        pool.start()
+        return pool
+    }()
+
     /// Opens (creating when missing) the folder at `root`.
-    public init(root: String, durable: Bool = true, threadPool: NIOThreadPool = .singleton) throws {
+    public init(root: String, durable: Bool = true, threadPool: NIOThreadPool = FolderObjectStore.sharedThreadPool) throws {
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         self.root = root
         self.durable = durable
         self.pool = threadPool
+        self.directorySync = DirectorySync(pool: threadPool)
         self.rootDirectory = try POSIX.openDirectory(root)
         purgeLeftovers(olderThan: 3600)
     }
@@ -180,14 +190,21 @@ public final class FolderObjectStore: ObjectStore {
 
     // MARK: objects
 
-    /// Opens the directory holding `key`'s file, creating folders when asked.
+    /// Opens the directory holding `key`'s file, creating folders when asked (durably when the store is).
     func parentDirectory(bucket: Descriptor, bucketName: String, key: String, create: Bool) throws -> (Descriptor, String) {
         try ObjectKey.validate(key)
         let path = try FolderLayout.path(for: key)
         var current = try subdirectory(bucket, FolderLayout.objectsDirectory)
         for name in path.directories {
             do throws(PathFailure) {
-                current = try create ? POSIX.makeDirectory(in: current, name) : POSIX.openDirectory(in: current, name)
+                if create {
+                    let (next, created) = try POSIX.makeDirectory(in: current, name)
+                    // A new folder's own entry must be on disk before anything inside it counts as written.
+                    if created && durable { _ = fsync(current.fd) }
+                    current = next
+                } else {
+                    current = try POSIX.openDirectory(in: current, name)
+                }
             } catch .missing {
                 if create { throw FolderVanished() }
                 throw ObjectStoreError.noSuchKey(bucket: bucketName, key: key)
@@ -221,35 +238,47 @@ public final class FolderObjectStore: ObjectStore {
         try ObjectKey.validate(key)
         try options.validate()
         _ = try FolderLayout.path(for: key)
-        let writer = try await run { () -> TempObjectWriter in
-            let dir = try self.bucketDirectory(bucket)
-            return try TempObjectWriter(in: try self.subdirectory(dir, FolderLayout.temporaryDirectory))
+        // The temporary file is created by the first flush: a small body costs one trip to the pool.
+        let writer = TempObjectWriter {
+            try self.subdirectory(try self.bucketDirectory(bucket), FolderLayout.temporaryDirectory)
         }
         try await stream(body, into: writer)
-        return try await run {
+        let (result, ticket) = try await run { () -> (PutResult, DirectorySync.Ticket) in
             try writer.flush()
             let record = StoredObject(
                 key: key, size: writer.size, etag: writer.digestHex(),
                 contentType: options.contentType ?? "application/octet-stream",
                 metadata: Self.normalized(options.metadata), lastModified: Date().timeIntervalSince1970)
-            try self.publish(writer, record: record, bucket: bucket, key: key)
-            return PutResult(size: record.size, etag: record.etag, lastModified: Date(timeIntervalSince1970: record.lastModified))
+            let ticket = try self.publish(writer, record: record, bucket: bucket, key: key)
+            return (PutResult(size: record.size, etag: record.etag, lastModified: Date(timeIntervalSince1970: record.lastModified)), ticket)
         }
+        try await directorySync.wait(ticket)
+        return result
     }
 
-    /// Feeds a body into a writer, flushing on the thread pool every MiB.
+    /// Feeds a body into a writer. Every MiB gathered is hashed and written on the thread pool
+    /// while the next MiB is received: at most one batch is in flight, so memory stays bounded.
     func stream<Body: AsyncSequence>(_ body: Body, into writer: TempObjectWriter) async throws where Body.Element == ByteBuffer {
-        for try await chunk in body {
-            writer.enqueue(chunk)
-            if writer.pendingBytes >= TempObjectWriter.flushThreshold {
-                try await run { try writer.flush() }
+        var inFlight: Task<Void, any Error>?
+        do {
+            for try await chunk in body {
+                writer.enqueue(chunk)
+                if writer.pendingBytes >= TempObjectWriter.flushThreshold {
+                    let batch = writer.takePending()
+                    try await inFlight?.value
+                    inFlight = Task { try await self.run { try writer.write(batch) } }
+                }
             }
+        } catch {
+            _ = try? await inFlight?.value
+            throw error
         }
+        try await inFlight?.value
     }
 
     /// Renames a finished temp file onto `key`, re-opening the folders when a concurrent delete
-    /// removed an emptied folder in between.
-    func publish(_ writer: TempObjectWriter, record: StoredObject, bucket: String, key: String) throws {
+    /// removed an emptied folder in between. The write is durable once the returned ticket is waited for.
+    func publish(_ writer: TempObjectWriter, record: StoredObject, bucket: String, key: String) throws -> DirectorySync.Ticket {
         let attempts = 8
         for attempt in 1...attempts {
             let dir = try bucketDirectory(bucket)
@@ -263,7 +292,7 @@ public final class FolderObjectStore: ObjectStore {
             }
             do {
                 try writer.publish(record: record, to: parent, as: name, durable: durable)
-                return
+                return durable ? try directorySync.sync(parent) : .done
             } catch let failure as RenameFailure {
                 if failure.code == ENOENT && attempt < attempts { continue }
                 if failure.code == EISDIR || failure.code == ENOTEMPTY {
@@ -272,6 +301,7 @@ public final class FolderObjectStore: ObjectStore {
                 throw ObjectStoreError.backend(POSIX.errorText("rename object", failure.code))
             }
         }
+        throw ObjectStoreError.backend("could not rename '\(key)' into place")
     }
 
     static func normalized(_ metadata: [String: String]) -> [String: String] {
@@ -279,13 +309,21 @@ public final class FolderObjectStore: ObjectStore {
     }
 
     public func getObject(bucket: String, key: String, range: ByteRange?) async throws -> ObjectDownload {
-        let (file, record) = try await run { try self.openObject(bucket: bucket, key: key) }
-        let served: ClosedRange<Int64>?
-        if let range {
-            served = try range.resolve(size: record.size)
-        } else {
-            served = record.size > 0 ? 0...(record.size - 1) : nil
+        // One trip to the thread pool opens the object and, when it fits in one chunk, reads it too.
+        let (file, record, served, bytes) = try await run { () -> (Descriptor, StoredObject, ClosedRange<Int64>?, ByteBuffer?) in
+            let (file, record) = try self.openObject(bucket: bucket, key: key)
+            let served: ClosedRange<Int64>?
+            if let range {
+                served = try range.resolve(size: record.size)
+            } else {
+                served = record.size > 0 ? 0...(record.size - 1) : nil
+            }
+            guard let served else { return (file, record, nil, ByteBuffer()) }
+            let count = served.upperBound - served.lowerBound + 1
+            guard count <= Int64(self.readChunkSize) else { return (file, record, served, nil) }
+            return (file, record, served, try RangeReader.read(file, at: served.lowerBound, count: Int(count)))
         }
+        if let bytes { return ObjectDownload(info: record.info, range: served, bytes: bytes) }
         let reader = RangeReader(file: file, range: served, chunkSize: readChunkSize, pool: pool)
         return ObjectDownload(info: record.info, range: served, body: ObjectBody(pull: { try await reader.next() }))
     }
@@ -318,7 +356,7 @@ public final class FolderObjectStore: ObjectStore {
     ) async throws -> PutResult {
         try ObjectKey.validate(destination.key)
         if case .replace(let options) = metadata { try options.validate() }
-        return try await run {
+        let (result, ticket) = try await run { () -> (PutResult, DirectorySync.Ticket) in
             let (file, record) = try self.openObject(bucket: source.bucket, key: source.key)
             let destinationBucket = try self.bucketDirectory(destination.bucket)
             let writer = try TempObjectWriter(in: try self.subdirectory(destinationBucket, FolderLayout.temporaryDirectory))
@@ -347,9 +385,11 @@ public final class FolderObjectStore: ObjectStore {
                 final.contentType = options.contentType ?? "application/octet-stream"
                 final.metadata = Self.normalized(options.metadata)
             }
-            try self.publish(writer, record: final, bucket: destination.bucket, key: destination.key)
-            return PutResult(size: final.size, etag: final.etag, lastModified: Date(timeIntervalSince1970: final.lastModified))
+            let ticket = try self.publish(writer, record: final, bucket: destination.bucket, key: destination.key)
+            return (PutResult(size: final.size, etag: final.etag, lastModified: Date(timeIntervalSince1970: final.lastModified)), ticket)
         }
+        try await directorySync.wait(ticket)
+        return result
     }
 }
 
@@ -406,14 +446,17 @@ final class RangeReader: @unchecked Sendable {
             return (start, want)
         }
         guard want > 0 else { return nil }
-        return try await pool.runIfActive { () -> ByteBuffer in
-            var buffer = ByteBufferAllocator().buffer(capacity: want)
-            let n = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: want) { raw in
-                try POSIX.readFully(self.file, into: UnsafeMutableRawBufferPointer(rebasing: raw[0..<want]), at: start)
-            }
-            guard n == want else { throw ObjectStoreError.backend("object file ended early") }
-            return buffer
+        return try await pool.runIfActive { try Self.read(self.file, at: start, count: want) }
+    }
+
+    /// Reads exactly `count` bytes at `offset` (blocking: run on a thread pool).
+    static func read(_ file: Descriptor, at offset: Int64, count: Int) throws -> ByteBuffer {
+        var buffer = ByteBufferAllocator().buffer(capacity: count)
+        let n = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { raw in
+            try POSIX.readFully(file, into: UnsafeMutableRawBufferPointer(rebasing: raw[0..<count]), at: offset)
         }
+        guard n == count else { throw ObjectStoreError.backend("object file ended early") }
+        return buffer
     }
 }
 

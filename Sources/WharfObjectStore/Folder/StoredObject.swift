@@ -58,9 +58,9 @@ struct StoredObject: Codable, Sendable {
 
 /// Streams bytes into a fresh temporary file, hashing them on the way, ready to be renamed in.
 final class TempObjectWriter: @unchecked Sendable {
-    let directory: Descriptor
+    private let openDirectory: () throws -> Descriptor
+    private var created: (directory: Descriptor, file: Descriptor)?
     let name: String
-    let file: Descriptor
     private var md5 = Insecure.MD5()
     private(set) var size: Int64 = 0
     private var pending: [ByteBuffer] = []
@@ -71,13 +71,30 @@ final class TempObjectWriter: @unchecked Sendable {
     static let flushThreshold = 1 << 20
 
     init(in directory: Descriptor) throws {
-        self.directory = directory
+        self.openDirectory = { directory }
         self.name = POSIX.randomName(".tmp-")
-        self.file = try POSIX.createFile(in: directory, name)
+        _ = try file
+    }
+
+    /// A writer whose file is created in the folder `directory` opens, at the first write.
+    init(creatingIn directory: @escaping () throws -> Descriptor) {
+        self.openDirectory = directory
+        self.name = POSIX.randomName(".tmp-")
     }
 
     deinit {
-        if !finished { _ = POSIX.unlink(in: directory, name) }
+        if !finished, let created { _ = POSIX.unlink(in: created.directory, name) }
+    }
+
+    /// The temporary file, created on first use (blocking).
+    var file: Descriptor {
+        get throws {
+            if let created { return created.file }
+            let directory = try openDirectory()
+            let file = try POSIX.createFile(in: directory, name)
+            created = (directory, file)
+            return file
+        }
     }
 
     /// Queues a chunk (no copy); call `flush` when `pendingBytes` passes the threshold.
@@ -89,15 +106,30 @@ final class TempObjectWriter: @unchecked Sendable {
 
     /// Writes and hashes the queued chunks (blocking: run on a thread pool).
     func flush() throws {
-        for chunk in pending {
+        try write(pending)
+        pending.removeAll(keepingCapacity: true)
+        pendingBytes = 0
+    }
+
+    /// Hands the queued chunks over for `write`, so the next ones can be queued meanwhile.
+    func takePending() -> [ByteBuffer] {
+        defer {
+            pending = []
+            pendingBytes = 0
+        }
+        return pending
+    }
+
+    /// Writes and hashes chunks in order (blocking: run on a thread pool, one call at a time).
+    func write(_ chunks: [ByteBuffer]) throws {
+        let file = try self.file
+        for chunk in chunks {
             try chunk.withUnsafeReadableBytes { raw in
                 md5.update(bufferPointer: raw)
                 try POSIX.writeAll(file, raw)
             }
             size += Int64(chunk.readableBytes)
         }
-        pending.removeAll(keepingCapacity: true)
-        pendingBytes = 0
     }
 
     /// Appends raw bytes already hashed elsewhere (multipart assembly).
@@ -110,7 +142,7 @@ final class TempObjectWriter: @unchecked Sendable {
             let want = Int(min(Int64(bufferSize), length - done))
             let n = try POSIX.readFully(source, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<want]), at: offset + done)
             guard n == want else { throw ObjectStoreError.backend("part file shorter than its record") }
-            try POSIX.writeAll(file, UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+            try POSIX.writeAll(try file, UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
             done += Int64(n)
         }
         size += length
@@ -121,16 +153,17 @@ final class TempObjectWriter: @unchecked Sendable {
         md5.finalize().hexString
     }
 
-    /// Writes the record, syncs, and renames the file to `finalName` in `target`.
+    /// Writes the record, syncs the file, and renames it to `finalName` in `target`. The rename
+    /// itself is durable once `target` is fsynced (`DirectorySync`).
     func publish(record: StoredObject, to target: Descriptor, as finalName: String, durable: Bool) throws {
         try flush()
+        let file = try self.file
         let trailer = try record.encodedTrailer()
         try trailer.withUnsafeBytes { try POSIX.writeAll(file, $0) }
         if durable { try POSIX.sync(file) }
-        let code = POSIX.rename(from: directory, name, to: target, finalName)
+        let code = POSIX.rename(from: created!.directory, name, to: target, finalName)
         guard code == 0 else { throw RenameFailure(code: code) }
         finished = true
-        if durable { _ = fsync(target.fd) }
     }
 }
 
