@@ -148,6 +148,11 @@ import Testing
             let extremes: [Double] = [.infinity, -.infinity, 1e-300, -1.7976931348623157e308, 0.1 + 0.2, 5e-324]
             try await tracking.logBatch(runId: run.info.runId, metrics: extremes.enumerated().map { Metric(key: "edge", value: $0.element, timestamp: 1, step: Int64($0.offset)) })
             #expect(try await tracking.metricHistory(runId: run.info.runId, key: "edge").items.map(\.value) == extremes)
+            let steps: [Int64] = [.min, -5, 0, 7, .max]
+            try await tracking.logBatch(runId: run.info.runId, metrics: steps.map { Metric(key: "steps", value: 1, timestamp: -($0 / 2), step: $0) })
+            let stepHistory = try await tracking.metricHistory(runId: run.info.runId, key: "steps").items
+            #expect(stepHistory.map(\.step) == steps)
+            #expect(stepHistory.map(\.timestamp) == steps.map { -($0 / 2) })
 
             let history = try await tracking.metricHistory(runId: run.info.runId, key: "auc")
             #expect(history.items.map(\.value) == [0.7, 0.8, 0.9])
@@ -244,6 +249,19 @@ import Testing
             #expect(second.items.map(\.info.runId) == [ids[1], ids[0]])
             #expect(second.nextPageToken == nil)
         }
+    }
+
+    @Test func keyValidationRefusesPathLikeKeysOnly() {
+        func reference(_ key: String) -> Bool {
+            key.hasPrefix("/") || key.split(separator: "/", omittingEmptySubsequences: false).contains { $0 == "." || $0 == ".." }
+        }
+        let keys = ["loss", "train/loss", "/loss", ".", "..", "...", "a/.", "a/..", "a/./b", "a/../b", "./a", "../a", "a//b", "a/", ".a",
+                    "a.", "a/.b/c", "a/b..", "a/.../b", "é/ü", "", "//", "/", "a/.hidden/.."]
+        for key in keys {
+            #expect(TrackingService.hasDotSegmentOrLeadingSlash(key) == reference(key), "\(key)")
+        }
+        #expect(throws: WharfError.self) { try TrackingService.validate(key: String(repeating: "é", count: 251), field: "key") }
+        #expect(throws: Never.self) { try TrackingService.validate(key: String(repeating: "é", count: 250), field: "key") }
     }
 
     @Test func malformedFiltersNameThePosition() throws {

@@ -4,14 +4,17 @@ import SQLKit
 /// so a value repeated on many rows (a run id, a metric key) is bound once. Building a 1,000-row insert this
 /// way skips SQLKit's per-fragment interpolation and its per-bind encoding, which cost more than the insert.
 struct NumberedStatement: SQLExpression {
-    private(set) var sql = ""
+    /// The statement's text as UTF-8, turned into a String once when serialized.
+    private var text: [UInt8] = []
     private(set) var binds: [any Encodable & Sendable] = []
     private let database: any SQLDatabase
 
     init(database: any SQLDatabase, reservingCapacity capacity: Int = 0) {
         self.database = database
-        sql.reserveCapacity(capacity)
+        text.reserveCapacity(capacity)
     }
+
+    var sql: String { String(decoding: text, as: UTF8.self) }
 
     /// Binds `value` and returns its placeholder, to be written wherever the value is used.
     mutating func bind(_ value: any Encodable & Sendable) -> String {
@@ -21,16 +24,37 @@ struct NumberedStatement: SQLExpression {
         return serializer.sql
     }
 
-    /// A double as SQL: finite values as their shortest round-tripping literal (they are parsed Doubles, so no
+    /// Writes a double: finite values as their shortest round-tripping literal (they are parsed Doubles, so no
     /// text of the client's reaches the statement), infinities bound, NaN as 0 (stored beside an `is_nan` flag).
-    mutating func number(_ value: Double) -> String {
-        if value.isNaN { return "0" }
-        if value.isFinite { return value.description }
-        return bind(value)
+    mutating func append(number value: Double) {
+        if value.isNaN {
+            text.append(UInt8(ascii: "0"))
+        } else if value.isFinite {
+            text.append(contentsOf: value.description.utf8)
+        } else {
+            append(bind(value))
+        }
     }
 
-    mutating func append(_ text: String) {
-        sql += text
+    /// Writes an integer's decimal digits without making a String.
+    mutating func append(integer value: Int64) {
+        if value < 0 { text.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        let count = withUnsafeMutableBytes(of: &digits) { buffer -> Int in
+            var n = 0
+            repeat {
+                buffer[buffer.count - 1 - n] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                n += 1
+            } while magnitude > 0
+            return n
+        }
+        withUnsafeBytes(of: &digits) { text.append(contentsOf: $0.suffix(count)) }
+    }
+
+    mutating func append(_ fragment: String) {
+        text.append(contentsOf: fragment.utf8)
     }
 
     func serialize(to serializer: inout SQLSerializer) {

@@ -461,17 +461,16 @@ public final class TrackingService: Sendable {
                 key = history.bind(m.key)
                 keys[m.key] = key
             }
-            let value = history.number(m.value)
             history.append(i == 0 ? "(" : ", (")
             history.append(run)
             history.append(", ")
             history.append(key)
             history.append(", ")
-            history.append(value)
+            history.append(number: m.value)
             history.append(m.value.isNaN ? ", 1, " : ", 0, ")
-            history.append(String(m.timestamp))
+            history.append(integer: m.timestamp)
             history.append(", ")
-            history.append(String(m.step))
+            history.append(integer: m.step)
             history.append(")")
             if let current = latest[m.key] {
                 if Self.isLater(m, than: current) { latest[m.key] = m }
@@ -536,12 +535,33 @@ public final class TrackingService: Sendable {
 
     static func validate(key: String, field: String) throws {
         guard !key.isEmpty else { throw WharfError.invalid(field, "\(field) has an empty key") }
-        guard key.count <= TrackingLimits.maxKeyLength else {
+        // Counting characters walks grapheme clusters; a key of at most that many UTF-8 bytes cannot be longer.
+        guard key.utf8.count <= TrackingLimits.maxKeyLength || key.count <= TrackingLimits.maxKeyLength else {
             throw WharfError.invalid(field, "key '\(key.prefix(40))...' is longer than \(TrackingLimits.maxKeyLength) characters")
         }
-        guard !key.hasPrefix("/"), !key.split(separator: "/", omittingEmptySubsequences: false).contains(where: { $0 == ".." || $0 == "." }) else {
+        guard !hasDotSegmentOrLeadingSlash(key) else {
             throw WharfError.invalid(field, "key '\(key)' is not a valid name (no '..', '.' segments or leading '/')")
         }
+    }
+
+    /// True for `/x`, `.`, `..`, `a/./b`, `a/..`: keys that would name another path when used as one.
+    static func hasDotSegmentOrLeadingSlash(_ key: String) -> Bool {
+        var first = true
+        var dots = 0
+        var length = 0
+        for byte in key.utf8 {
+            if byte == UInt8(ascii: "/") {
+                if first && length == 0 { return true }
+                if length > 0 && length == dots && dots <= 2 { return true }
+                first = false
+                dots = 0
+                length = 0
+            } else {
+                if byte == UInt8(ascii: ".") { dots += 1 }
+                length += 1
+            }
+        }
+        return length > 0 && length == dots && dots <= 2
     }
 
     static func validate(tags: [Tag], field: String) throws {
@@ -566,7 +586,12 @@ public final class TrackingService: Sendable {
         guard metrics.count + params.count + tags.count <= TrackingLimits.maxEntitiesPerBatch else {
             throw WharfError.invalid("body", "a batch holds at most \(TrackingLimits.maxEntitiesPerBatch) metrics, params and tags together")
         }
-        for (i, m) in metrics.enumerated() { try validate(key: m.key, field: "metrics[\(i)].key") }
+        // A batch repeats a few keys many times: each distinct key is checked once.
+        var checked: Set<String> = []
+        for (i, m) in metrics.enumerated() where !checked.contains(m.key) {
+            try validate(key: m.key, field: "metrics[\(i)].key")
+            checked.insert(m.key)
+        }
         for (i, p) in params.enumerated() {
             try validate(key: p.key, field: "params[\(i)].key")
             guard p.value.count <= TrackingLimits.maxParamValueLength else {
