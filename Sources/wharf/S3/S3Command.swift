@@ -4,6 +4,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import NIOFileSystem
+import WharfObjectStore
 
 /// `wharf s3 ls|cp|rm`: move files through Wharf's S3 face without the AWS CLI.
 struct S3Command: AsyncParsableCommand {
@@ -85,7 +86,24 @@ struct S3Command: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "cp", abstract: "Upload a file to s3://bucket/key or download an object to a file.")
         @Argument(help: "A local file or s3://bucket/key.") var source: String
         @Argument(help: "s3://bucket/key (a trailing / keeps the file name) or a local path.") var destination: String
+        @Option(help: "Files larger than this many bytes are uploaded in parts. [env: WHARF_S3_MULTIPART_THRESHOLD] [default: 67108864]")
+        var multipartThreshold: Int64?
+        @Option(help: "Bytes per part of a multipart upload, at least 5 MiB. [env: WHARF_S3_PART_SIZE] [default: 16777216]")
+        var partSize: Int64?
+        @Option(help: "Parts uploaded at once. [default: 4]") var parallelParts = 4
         @OptionGroup var endpoint: Endpoint
+
+        func validate() throws {
+            if let partSize, partSize < MultipartLimits.minimumPartSize { throw ValidationError("--part-size must be at least 5 MiB (5242880)") }
+            if let multipartThreshold, multipartThreshold < 0 { throw ValidationError("--multipart-threshold must not be negative") }
+            guard parallelParts >= 1 else { throw ValidationError("--parallel-parts must be at least 1") }
+        }
+
+        private func setting(_ flag: Int64?, env: String, default fallback: Int64) throws -> Int64 {
+            let text = Setting.resolve(flag.map(String.init), env: env, default: String(fallback))
+            guard let value = Int64(text), value >= 0 else { throw ValidationError("\(env) must be a number of bytes, got '\(text)'") }
+            return value
+        }
 
         func run() async throws {
             try await runReportingFailures {
@@ -109,7 +127,15 @@ struct S3Command: AsyncParsableCommand {
             }
             let key = target.key.isEmpty || target.key.hasSuffix("/") ? target.key + URL(fileURLWithPath: file).lastPathComponent : target.key
             let progress = TransferProgress(label: "upload \(URL(fileURLWithPath: file).lastPathComponent)", total: size)
+            let threshold = try setting(multipartThreshold, env: "WHARF_S3_MULTIPART_THRESHOLD", default: 64 << 20)
+            let part = try setting(partSize, env: "WHARF_S3_PART_SIZE", default: 16 << 20)
+            guard part >= MultipartLimits.minimumPartSize else { throw ValidationError("WHARF_S3_PART_SIZE must be at least 5 MiB (5242880)") }
             try await FileSystem.shared.withFileHandle(forReadingAt: FilePath(file)) { handle in
+                if size > threshold {
+                    let upload = MultipartUpload(client: client, bucket: target.bucket, key: key, partSize: part, parallelParts: parallelParts)
+                    _ = try await upload.run(handle, size: size, progress: progress)
+                    return
+                }
                 let chunks = handle.readChunks(chunkLength: .mebibytes(1)).map { chunk -> ByteBuffer in
                     progress.advance(chunk.readableBytes)
                     return chunk
