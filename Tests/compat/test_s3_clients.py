@@ -249,6 +249,134 @@ def test_wharf_s3_cli_round_trip(s3, wharf, tmp_path):
     assert denied.returncode == 4 and "AccessDenied" in denied.stderr
 
 
+def test_wharf_s3_cp_uploads_large_files_in_parts(s3, wharf, tmp_path):
+    """Above the threshold `wharf s3 cp` uses CreateMultipartUpload/UploadPart/Complete; the bytes survive."""
+    env = dict(os.environ, WHARF_URL=wharf.url, WHARF_ACCESS_KEY_ID=wharf.writer[0], WHARF_SECRET_ACCESS_KEY=wharf.writer[1],
+               WHARF_S3_MULTIPART_THRESHOLD=str(1024 * 1024), WHARF_S3_PART_SIZE=str(5 * 1024 * 1024))
+    env.pop("AWS_ACCESS_KEY_ID", None)
+    env.pop("AWS_SECRET_ACCESS_KEY", None)
+    data = os.urandom(12 * 1024 * 1024 + 321)
+    (tmp_path / "big.bin").write_bytes(data)
+    result = subprocess.run([wharf.binary, "s3", "cp", str(tmp_path / "big.bin"), "s3://compat/parts/big.bin", "--parallel-parts", "2"],
+                            env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    head = s3.head_object(Bucket="compat", Key="parts/big.bin")
+    assert head["ContentLength"] == len(data)
+    # A multipart ETag is the MD5 of the part MD5s with the part count: 5 + 5 + 2 MiB here.
+    parts = [data[i:i + 5 * 1024 * 1024] for i in range(0, len(data), 5 * 1024 * 1024)]
+    expected = hashlib.md5(b"".join(hashlib.md5(p).digest() for p in parts)).hexdigest() + f"-{len(parts)}"
+    assert head["ETag"].strip('"') == expected
+    assert s3.get_object(Bucket="compat", Key="parts/big.bin")["Body"].read() == data
+    assert s3.list_multipart_uploads(Bucket="compat", Prefix="parts/").get("Uploads", []) == []
+    # Below the threshold the same command sends one PUT (plain MD5 ETag).
+    small = subprocess.run([wharf.binary, "s3", "cp", str(tmp_path / "big.bin"), "s3://compat/parts/single.bin"],
+                           env=dict(env, WHARF_S3_MULTIPART_THRESHOLD=str(64 * 1024 * 1024)), capture_output=True, text=True)
+    assert small.returncode == 0, small.stderr
+    assert s3.head_object(Bucket="compat", Key="parts/single.bin")["ETag"].strip('"') == hashlib.md5(data).hexdigest()
+    # A failing upload (a read-only key) is refused and leaves no upload behind.
+    denied = subprocess.run([wharf.binary, "s3", "cp", str(tmp_path / "big.bin"), "s3://compat/parts/denied.bin"],
+                            env=dict(env, WHARF_ACCESS_KEY_ID=wharf.reader[0], WHARF_SECRET_ACCESS_KEY=wharf.reader[1]),
+                            capture_output=True, text=True)
+    assert denied.returncode == 4 and "AccessDenied" in denied.stderr
+    bad = subprocess.run([wharf.binary, "s3", "cp", str(tmp_path / "big.bin"), "s3://compat/parts/x", "--part-size", "1024"],
+                         env=env, capture_output=True, text=True)
+    assert bad.returncode == 64 and "part-size" in bad.stderr
+
+
+def test_two_servers_share_postgres_and_s3(tmp_path):
+    """Two `wharf server` processes on one PostgreSQL database and one S3 bucket serve the same objects,
+    buckets and keys."""
+    import json
+    import time
+    import uuid
+    from conftest import free_port
+    pg = os.environ.get("WHARF_TEST_POSTGRES_URL")
+    s3_url = os.environ.get("WHARF_TEST_S3_URL")
+    if not pg or not s3_url:
+        if os.environ.get("WHARF_TEST_REQUIRE_SERVICES") == "1":
+            pytest.fail("scripts/test must export WHARF_TEST_POSTGRES_URL and WHARF_TEST_S3_URL")
+        pytest.skip("WHARF_TEST_POSTGRES_URL / WHARF_TEST_S3_URL unset")
+    name = "twin_" + uuid.uuid4().hex[:12]
+    subprocess.run(["psql", pg, "-q", "-c", f"CREATE DATABASE {name}"], check=True)
+    database = pg.rsplit("/", 1)[0] + "/" + name
+    backing_bucket = name.replace("_", "-")
+    backing = boto3.client("s3", endpoint_url=s3_url, region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test")
+    backing.create_bucket(Bucket=backing_bucket)
+    storage = f"s3://{backing_bucket}/wharf?endpoint={s3_url}"
+    env = dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", WHARF_SECRET_KEY="cd" * 32)
+    binary = os.environ["WHARF_BIN"]
+
+    def start(home):
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        process = subprocess.Popen([binary, "server", "--home", home, "--port", str(port), "--database", database, "--storage", storage],
+                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(url + "/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            process.kill()
+            raise RuntimeError("server did not start")
+
+        class Server:
+            pass
+        server = Server()
+        server.url, server.process, server.home = url, process, home
+        return server
+
+    def create_key(home, role, label):
+        out = subprocess.run([binary, "keys", "create", "--local", "--role", role, "--name", label, "--json",
+                              "--home", home, "--database", database, "--storage", storage],
+                             env=env, capture_output=True, text=True, check=True).stdout
+        key = json.loads(out)
+        return key["key"]["accessKeyId"], key["secret"]
+
+    # A key exists before either starts, so neither runs open.
+    admin = create_key(str(tmp_path / "one"), "admin", "first")
+    one = start(str(tmp_path / "one"))
+    two = start(str(tmp_path / "two"))
+    try:
+        a, b = client(one, admin), client(two, admin)
+        # A bucket made through one server is listed by the other.
+        a.create_bucket(Bucket="shared")
+        assert "shared" in [x["Name"] for x in b.list_buckets()["Buckets"]]
+        # Objects written through one are served by the other, small and multipart alike.
+        a.put_object(Bucket="shared", Key="notes/one.txt", Body=b"written on one")
+        assert b.get_object(Bucket="shared", Key="notes/one.txt")["Body"].read() == b"written on one"
+        data = os.urandom(11 * 1024 * 1024)
+        (tmp_path / "blob").write_bytes(data)
+        b.upload_file(str(tmp_path / "blob"), "shared", "blobs/two.bin")
+        (tmp_path / "back").unlink(missing_ok=True)
+        a.download_file("shared", "blobs/two.bin", str(tmp_path / "back"))
+        assert (tmp_path / "back").read_bytes() == data
+        assert sorted(o["Key"] for o in a.list_objects_v2(Bucket="shared")["Contents"]) == ["blobs/two.bin", "notes/one.txt"]
+        # A key created while both run authenticates on both; its role is enforced on both.
+        reader = create_key(two.home, "read", "reader")
+        for server in (one, two):
+            assert client(server, reader).get_object(Bucket="shared", Key="notes/one.txt")["Body"].read() == b"written on one"
+            with pytest.raises(ClientError) as excinfo:
+                client(server, reader).put_object(Bucket="shared", Key="nope", Body=b"x")
+            assert error_code(excinfo) == "AccessDenied"
+        # A delete through one is seen by the other.
+        b.delete_object(Bucket="shared", Key="notes/one.txt")
+        with pytest.raises(ClientError) as excinfo:
+            a.get_object(Bucket="shared", Key="notes/one.txt")
+        assert error_code(excinfo) == "NoSuchKey"
+        # Unknown credentials are refused by both.
+        for server in (one, two):
+            with pytest.raises(ClientError) as excinfo:
+                client(server, ("AKNOTAKEY0000000", "x" * 40)).list_buckets()
+            assert error_code(excinfo) == "InvalidAccessKeyId"
+    finally:
+        for server in (one, two):
+            server.process.terminate()
+            server.process.wait(timeout=20)
+
+
 def test_server_stops_gracefully_on_sigterm_and_keeps_its_data(tmp_path):
     import signal
     import time
