@@ -37,6 +37,11 @@ import Testing
             #expect(fromModel.runId == run.info.runId)
             #expect(fromModel.modelId == logged.modelId)
             #expect(fromModel.storageLocation == logged.artifactUri)
+            // A deleted logged model cannot be registered.
+            try await tracking.deleteLoggedModel(logged.modelId)
+            await #expect {
+                _ = try await registry.createModelVersion(name: "from-logged-model", source: "models:/\(logged.modelId)", runId: nil)
+            } throws: { ($0 as? WharfError)?.kind == .notFound && ($0 as? WharfError)?.field == "source" }
 
             try await registry.setAlias(name: "lead-scorer", alias: "champion", version: "1")
             #expect(try await registry.versionByAlias(name: "lead-scorer", alias: "champion").version == "1")

@@ -350,7 +350,7 @@ public final class RegistryService: Sendable {
         }
         if source.hasPrefix("models:/m-") || modelId != nil {
             let id = modelId ?? String(source.dropFirst("models:/".count))
-            guard let row = try await db.raw("SELECT artifact_location FROM logged_models WHERE model_id = \(bind: id)").first() else {
+            guard let row = try await db.raw("SELECT artifact_location FROM logged_models WHERE model_id = \(bind: id) AND lifecycle_stage = 'active'").first() else {
                 throw WharfError(.notFound, "logged model '\(id)' named by source '\(source)' does not exist", field: "source")
             }
             return try row.decode(column: "artifact_location", as: String.self)
