@@ -67,6 +67,18 @@ import Testing
         for (r, row) in rows.enumerated() { #expect(margins[r] == Self.referenceMargins(model, row: row)[0], "row \(r)") }
     }
 
+    /// 600 features: blocks shrink to 32 rows so every code slot still fits a node's 16-bit offset.
+    @Test func wideModelsUseSmallerBlocksAndStillMatch() throws {
+        let data = TestData.binary(rows: 1500, features: 600, missingRate: 0.05)
+        let model = try GBDTTrainer(hyperparameters: ["num_round": "8", "max_depth": "6", "colsample_bynode": "0.5"]).fit(data)
+        let forest = try #require(QuantizedForest(trees: model.trees, featureCount: 600))
+        #expect(forest.blockRows == 32)
+        #expect(QuantizedForest(trees: [Tree()], featureCount: 2049) == nil)
+        let rows = Self.probeRows(model, base: data, count: 200)
+        let margins = try model.predict(try FeatureMatrix(rows: rows, names: model.featureNames), threads: 2, margins: true)
+        for (r, row) in rows.enumerated() { #expect(margins[r] == Self.referenceMargins(model, row: row)[0], "row \(r)") }
+    }
+
     @Test func leafwiseDeepTreesAndMulticlassMatchTheReferenceWalk() throws {
         let data = TestData.multiclass(rows: 2000)
         let model = try GBDTTrainer(hyperparameters: ["objective": "multi:softprob", "num_class": "3", "num_round": "6",

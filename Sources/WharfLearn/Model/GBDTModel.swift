@@ -132,7 +132,7 @@ public struct GBDTModel: Equatable, Sendable {
     }
 
     private func quantizedPredictions(_ quantized: QuantizedForest, _ features: FeatureMatrix, threads: Int, transform: OutputTransform) -> [Double] {
-        let n = features.rowCount, k = outputCount, block = QuantizedForest.blockRows
+        let n = features.rowCount, k = outputCount, block = quantized.blockRows
         var out = [Double](repeating: 0, count: n * k)
         let blocks = (n + block - 1) / block
         // More parts than threads, so a thread slowed by other work on the machine hands its share to the others.

@@ -49,6 +49,11 @@ struct QuantizedForest: Sendable {
     /// Per tree, the node (index into `nodes`) each of the `topExits` positions below the top levels continues from.
     private(set) var topExits: [Int32]
     let featureCount: Int
+    /// Rows per block in `blockMargins` (`1 << blockShift`); codes are stored feature-major per block
+    /// (`codes[slot << blockShift + i]`). 128 rows up to 256 features; wider models take smaller blocks (down to
+    /// 16, one SIMD group) so every slot's offset still fits a node's 16 bits.
+    let blockShift: Int
+    var blockRows: Int { 1 << blockShift }
 
     /// Levels evaluated with vector compares (`walk` spells out these four levels).
     static let topLevels = 4
@@ -56,9 +61,12 @@ struct QuantizedForest: Sendable {
     static let topExits = 1 << topLevels
 
     /// Compiles `trees`, or returns nil when they cannot use codes: a categorical split, a NaN threshold, more
-    /// than 254 distinct thresholds on one feature, or more features than a node can name.
+    /// than 254 distinct thresholds on one feature, or more than 2,048 features.
     init?(trees: [Tree], featureCount: Int) {
-        guard 2 * featureCount * Self.blockRows <= 1 << 16 else { return nil }
+        var shift = 7
+        while shift > 4 && (2 * featureCount) << shift > 1 << 16 { shift -= 1 }
+        guard (2 * featureCount) << shift <= 1 << 16 else { return nil }
+        blockShift = shift
         var thresholds = [[Float]](repeating: [], count: featureCount)
         for tree in trees {
             for node in tree.nodes where !node.isLeaf {
@@ -131,7 +139,7 @@ struct QuantizedForest: Sendable {
                 values.append(contentsOf: [0, 0])
                 let j = rank[Int(source.feature)][source.threshold]!
                 let slot = 2 * Int(source.feature) + (source.defaultLeft ? 0 : 1)
-                nodes[new] = Node(left: Int32(left), offset: UInt16(slot << Self.blockShift), split: j)
+                nodes[new] = Node(left: Int32(left), offset: UInt16(slot << shift), split: j)
                 queue.append((Int(source.left), left, level + 1))
                 queue.append((Int(source.right), left + 1, level + 1))
             }
@@ -229,7 +237,7 @@ struct QuantizedForest: Sendable {
                             // Four trees walk side by side (leaves hold still, so the deepest sets the steps), and
                             // their values are added in tree order, the same order as `blockMargins`, so single-row
                             // and batch results are bit-identical.
-                            let trees = rootBuffer.count, shift = Self.blockShift
+                            let trees = rootBuffer.count, shift = blockShift
                             var t = 0
                             while t + 4 <= trees {
                                 var a = Int(rootBuffer[t]), b = Int(rootBuffer[t + 1]), c = Int(rootBuffer[t + 2]), d = Int(rootBuffer[t + 3])
@@ -259,15 +267,11 @@ struct QuantizedForest: Sendable {
         }
     }
 
-    /// Rows per block in `blockMargins`; codes are stored feature-major per block (`codes[slot << blockShift + i]`).
-    static let blockShift = 7
-    static let blockRows = 1 << blockShift
-
     /// Margins of up to `blockRows` rows of a column-major matrix (`rowCount` rows, rows `start..<start+count`),
     /// added to `out` (`k` per row, row-major); `codes` is scratch of `2 * featureCount * blockRows` bytes.
     func blockMargins(columns: UnsafePointer<Float>, rowCount: Int, start: Int, count: Int, k: Int, outputs: UnsafePointer<Int32>,
                       codes: UnsafeMutablePointer<UInt8>, into out: UnsafeMutablePointer<Double>) {
-        let shift = Self.blockShift
+        let shift = blockShift
         cuts.withUnsafeBufferPointer { cutBuffer in
             used.withUnsafeBufferPointer { usedBuffer in
                 for f in 0..<featureCount {
