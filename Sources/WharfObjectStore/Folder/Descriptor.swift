@@ -126,6 +126,22 @@ enum POSIX {
         return done
     }
 
+    /// Starts writing a range of the file back to disk without waiting (a hint; fsync still decides durability).
+    static func startWriteback(_ file: Descriptor, from offset: Int64, count: Int64) {
+        #if os(Linux)
+        // SYNC_FILE_RANGE_WRITE; Glibc's module map leaves out this GNU extension, so it is looked up by name.
+        _ = syncFileRange?(file.fd, offset, count, 2)
+        #endif
+    }
+
+    #if os(Linux)
+    private typealias SyncFileRange = @convention(c) (Int32, Int64, Int64, UInt32) -> Int32
+    private static let syncFileRange: SyncFileRange? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sync_file_range") else { return nil }
+        return unsafeBitCast(symbol, to: SyncFileRange.self)
+    }()
+    #endif
+
     static func sync(_ file: Descriptor) throws {
         guard fsync(file.fd) == 0 else { throw ObjectStoreError.backend(errorText("fsync")) }
     }

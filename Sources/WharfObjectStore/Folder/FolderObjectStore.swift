@@ -17,11 +17,22 @@ public final class FolderObjectStore: ObjectStore {
     let directorySync: DirectorySync
     /// Size of the chunks a get yields.
     let readChunkSize = 1 << 20
+    /// Objects (or ranges) up to this size are read with their head and sent as one buffer.
+    let inlineReadLimit = 1 << 20
 
     /// The threads folder stores block on by default. More than the cores: most of a write's time
     /// is spent waiting in fsync, and the disk serves several of those at once.
     public static let sharedThreadPool: NIOThreadPool = {
         let pool = NIOThreadPool(numberOfThreads: 16)
+        pool.start()
+        return pool
+    }()
+
+    /// The threads that read the chunks of large downloads. Few on purpose: glibc keeps freed
+    /// chunks in the arena of the thread that allocated them, so chunks allocated on all 16 pool
+    /// threads would keep over 100 MiB resident after one large download.
+    static let chunkReadPool: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 2)
         pool.start()
         return pool
     }()
@@ -266,7 +277,12 @@ public final class FolderObjectStore: ObjectStore {
                 if writer.pendingBytes >= TempObjectWriter.flushThreshold {
                     let batch = writer.takePending()
                     try await inFlight?.value
-                    inFlight = Task { try await self.run { try writer.write(batch) } }
+                    // Hashing and writing a batch run on two threads at once; batches stay in order.
+                    inFlight = Task {
+                        async let hashed: Void = self.run { writer.hash(batch) }
+                        try await self.run { try writer.store(batch) }
+                        try await hashed
+                    }
                 }
             }
         } catch {
@@ -309,7 +325,7 @@ public final class FolderObjectStore: ObjectStore {
     }
 
     public func getObject(bucket: String, key: String, range: ByteRange?) async throws -> ObjectDownload {
-        // One trip to the thread pool opens the object and, when it fits in one chunk, reads it too.
+        // One trip to the thread pool opens the object and, when it is small, reads it too.
         let (file, record, served, bytes) = try await run { () -> (Descriptor, StoredObject, ClosedRange<Int64>?, ByteBuffer?) in
             let (file, record) = try self.openObject(bucket: bucket, key: key)
             let served: ClosedRange<Int64>?
@@ -320,11 +336,11 @@ public final class FolderObjectStore: ObjectStore {
             }
             guard let served else { return (file, record, nil, ByteBuffer()) }
             let count = served.upperBound - served.lowerBound + 1
-            guard count <= Int64(self.readChunkSize) else { return (file, record, served, nil) }
+            guard count <= Int64(self.inlineReadLimit) else { return (file, record, served, nil) }
             return (file, record, served, try RangeReader.read(file, at: served.lowerBound, count: Int(count)))
         }
         if let bytes { return ObjectDownload(info: record.info, range: served, bytes: bytes) }
-        let reader = RangeReader(file: file, range: served, chunkSize: readChunkSize, pool: pool)
+        let reader = RangeReader(file: file, range: served, chunkSize: readChunkSize, pool: Self.chunkReadPool)
         return ObjectDownload(info: record.info, range: served, body: ObjectBody(pull: { try await reader.next() }))
     }
 

@@ -122,13 +122,34 @@ final class TempObjectWriter: @unchecked Sendable {
 
     /// Writes and hashes chunks in order (blocking: run on a thread pool, one call at a time).
     func write(_ chunks: [ByteBuffer]) throws {
+        hash(chunks)
+        try store(chunks)
+    }
+
+    /// Hashes chunks in order. `hash` and `store` of one batch may run at once on two threads.
+    func hash(_ chunks: [ByteBuffer]) {
+        for chunk in chunks {
+            chunk.withUnsafeReadableBytes { md5.update(bufferPointer: $0) }
+        }
+    }
+
+    /// Bytes written but not yet handed to the disk's writeback.
+    private var unflushed: Int64 = 0
+    /// How much a large upload writes before asking the kernel to start writing it back, so the
+    /// final fsync finds most of the file already on its way to disk.
+    static let writebackInterval: Int64 = 32 << 20
+
+    /// Appends chunks to the file in order.
+    func store(_ chunks: [ByteBuffer]) throws {
         let file = try self.file
         for chunk in chunks {
-            try chunk.withUnsafeReadableBytes { raw in
-                md5.update(bufferPointer: raw)
-                try POSIX.writeAll(file, raw)
-            }
+            try chunk.withUnsafeReadableBytes { try POSIX.writeAll(file, $0) }
             size += Int64(chunk.readableBytes)
+            unflushed += Int64(chunk.readableBytes)
+        }
+        if unflushed >= Self.writebackInterval {
+            POSIX.startWriteback(file, from: size - unflushed, count: unflushed)
+            unflushed = 0
         }
     }
 
