@@ -32,6 +32,8 @@ for target in wharf moto; do
   [ $target = wharf ] && ep="http://127.0.0.1:$WPORT" || ep="http://127.0.0.1:$MPORT"
   "$VENV/bin/python" -c 'import boto3,sys; boto3.client("s3", endpoint_url=sys.argv[1], region_name="us-east-1").create_bucket(Bucket="bench")' "$ep"
   for c in 1 16; do
+    # The same signed GET to /healthz: what HTTP and the client cost without any S3 work.
+    [ $target = wharf ] && printf '{"target": "%s", "result": %s}\n' $target "$("$BIN/WharfS3Bench" --endpoint "$ep" --op healthz --concurrency $c --count "$COUNT")" >>"$RESULTS"
     for op in put get; do
       [ $op = put ] && prefix="c$c" || prefix="c1"
       printf '{"target": "%s", "result": %s}\n' $target "$("$BIN/WharfS3Bench" --endpoint "$ep" --op $op --prefix $prefix --concurrency $c --count "$COUNT")" >>"$RESULTS"
@@ -74,6 +76,8 @@ for op in ("put", "get"):
     for c in (1, 16):
         w, m = small[("wharf", op, c)], small[("moto", op, c)]
         print(f"{f'4 KiB {op.upper()} c={c} (objects/s)':34} {w:12.0f} {m:12.0f} {w/m:10.1f}x")
+for c in (1, 16):
+    print(f"{f'GET /healthz c={c} (requests/s)':34} {small[('wharf', 'healthz', c)]:12.0f}")
 mb = 1024
 for kind in ("upload", "download"):
     w, m = mb / large["wharf"][f"{kind}_seconds"], mb / large["moto"][f"{kind}_seconds"]
