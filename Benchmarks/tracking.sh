@@ -2,7 +2,7 @@
 # Experiment tracking: Wharf (release build, SQLite default) against `mlflow server` (SQLite backend),
 # both driven over HTTP by the same Python code (Benchmarks/tracking_bench.py). Prints a table of ratios.
 # Environment: SCRATCH (swift --scratch-path, default .build), SECONDS_PER_CASE (default 8),
-# RUNS (default 10000), BIG_RUNS (default 100000; 0 skips the Wharf-alone search).
+# RUNS (default 10000), BIG_RUNS (default 100000; 0 skips the Wharf-alone search), WARMUP (untimed seconds per server, default 3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -51,4 +51,4 @@ wait_for "http://127.0.0.1:$MLFLOW_PORT/health"
 echo "wharf $("$WHARF_BIN" --version) vs mlflow $MLFLOW_VERSION (SQLite both), $(nproc) cores"
 "$VENV/bin/python" Benchmarks/tracking_bench.py \
   --wharf "http://127.0.0.1:$WHARF_PORT" --mlflow "http://127.0.0.1:$MLFLOW_PORT" \
-  --seconds "${SECONDS_PER_CASE:-8}" --runs "${RUNS:-10000}" --big-runs "${BIG_RUNS:-100000}"
+  --seconds "${SECONDS_PER_CASE:-8}" --runs "${RUNS:-10000}" --big-runs "${BIG_RUNS:-100000}" --warmup "${WARMUP:-3}"
