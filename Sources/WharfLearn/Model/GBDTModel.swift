@@ -98,16 +98,16 @@ public struct GBDTModel: Equatable, Sendable {
     }
 
     func predictAligned(_ features: FeatureMatrix, threads: Int = 0, margins: Bool = false) -> [Double] {
-        let n = features.rowCount, k = outputCount, featureCount = featureNames.count
-        var out = [Double](repeating: 0, count: n * k)
         let threadCount = threads > 0 ? threads : Parallel.availableCores
-        let block = 64
-        let blocks = (n + block - 1) / block
-        let chunks = Parallel.ranges(blocks, parts: n < 4096 ? 1 : threadCount)
         let transform = margins ? OutputTransform.identity : self.transform
         if let quantized {
             return quantizedPredictions(quantized, features, threads: threadCount, transform: transform)
         }
+        let n = features.rowCount, k = outputCount, featureCount = featureNames.count
+        var out = [Double](repeating: 0, count: n * k)
+        let block = 64
+        let blocks = (n + block - 1) / block
+        let chunks = Parallel.ranges(blocks, parts: n < 4096 ? 1 : threadCount)
         features.values.withUnsafeBufferPointer { values in
             out.withUnsafeMutableBufferPointer { outBuffer in
                 let valueBase = values.baseAddress, outBase = outBuffer.baseAddress!
