@@ -95,8 +95,12 @@ import Testing
         try await server.test { client in
             try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
             try await client.execute(uri: "/v1/keys", method: .get) { #expect($0.status == .ok) }
+            // S3 calls are counted under their operation, with the status they got.
+            try await client.execute(uri: "/metrics-bucket-nobody-made", method: .head) { #expect($0.status == .notFound) }
             try await client.execute(uri: "/metrics", method: .get) { response in
-                #expect(String(buffer: response.body).contains("s3:"))
+                let text = String(buffer: response.body)
+                #expect(text.contains(#"hb_requests_total{http_route="s3:HeadBucket",http_request_method="HEAD",http_response_status_code="404"}"#)
+                    || text.contains(#"hb_requests{http_route="s3:HeadBucket",http_request_method="HEAD",http_response_status_code="404"}"#))
             }
         }
     }

@@ -42,7 +42,7 @@ struct StoredObject: Codable, Sendable {
         guard Int64(length) + Int64(footerLength) <= fileSize else { throw ObjectStoreError.backend("object record is corrupt") }
         var json = [UInt8](repeating: 0, count: length)
         _ = try json.withUnsafeMutableBytes { try POSIX.readFully(file, into: $0, at: fileSize - Int64(footerLength) - Int64(length)) }
-        let record = try JSONDecoder().decode(StoredObject.self, from: Data(json))
+        let record = try json.withUnsafeBytes { Self.parse($0) } ?? JSONDecoder().decode(StoredObject.self, from: Data(json))
         guard record.size == fileSize - Int64(footerLength) - Int64(length) else {
             throw ObjectStoreError.backend("object record disagrees with the file size")
         }
