@@ -429,6 +429,25 @@ import Testing
             #expect(try await names("model_id = '\(linear.modelId)'") == ["linear"])
             #expect(try await names("creation_time >= \(gbdt.creationTimestampMs) AND last_updated_time > 0").count == 2)
             #expect(try await names("creation_time < 0").isEmpty)
+            func ordered(_ orders: [LoggedModelOrder]) async throws -> [String] {
+                try await tracking.searchLoggedModels(experimentIds: [exp], orderBy: orders).items.map(\.name)
+            }
+            #expect(try await ordered([LoggedModelOrder(fieldName: "name")]) == ["gbdt", "linear"])
+            #expect(try await ordered([LoggedModelOrder(fieldName: "name", ascending: false)]) == ["linear", "gbdt"])
+            // A metric orders by its latest value: gbdt's accuracy at step 1 is 0.91, linear's 0.6.
+            #expect(try await ordered([LoggedModelOrder(fieldName: "metrics.accuracy", ascending: false)]) == ["gbdt", "linear"])
+            #expect(try await ordered([LoggedModelOrder(fieldName: "metrics.accuracy")]) == ["linear", "gbdt"])
+            // Only gbdt has a value on the holdout dataset; a model without one sorts last in either direction.
+            #expect(try await ordered([LoggedModelOrder(fieldName: "metrics.accuracy", ascending: true, datasetName: "holdout")]) == ["gbdt", "linear"])
+            #expect(try await ordered([LoggedModelOrder(fieldName: "params.depth")]) == ["linear", "gbdt"])
+            #expect(try await ordered([LoggedModelOrder(fieldName: "tags.team", ascending: false)]) == ["linear", "gbdt"])
+            #expect(try await ordered([LoggedModelOrder(fieldName: "creation_timestamp", ascending: true)]).count == 2)
+            for bad in ["colour", "metrics.", "name name"] {
+                await #expect(throws: WharfError.self, "\(bad)") { _ = try await ordered([LoggedModelOrder(fieldName: bad)]) }
+            }
+            await #expect {
+                _ = try await ordered([LoggedModelOrder(fieldName: "name"), LoggedModelOrder(fieldName: "colour")])
+            } throws: { ($0 as? WharfError)?.field == "order_by[1].field_name" }
             for bad in ["metrics.accuracy LIKE '1'", "params.depth > '1'", "colour = 'red'", "name = 'x' OR name = 'y'", "metrics.accuracy > 'high'"] {
                 await #expect(throws: WharfError.self, "\(bad)") { _ = try await names(bad) }
             }

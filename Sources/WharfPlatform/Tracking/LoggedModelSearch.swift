@@ -161,3 +161,58 @@ struct LoggedModelSearch {
         }
     }
 }
+
+/// One `order_by` entry of a logged-model search, as MLflow sends it: a field (`name`, `creation_timestamp`,
+/// `metrics.accuracy`, `params.x`, `tags.x`, ...), a direction, and for metrics an optional dataset that the
+/// value must have been logged against.
+public struct LoggedModelOrder: Sendable, Equatable {
+    public var fieldName: String
+    public var ascending: Bool
+    public var datasetName: String?
+    public var datasetDigest: String?
+
+    public init(fieldName: String, ascending: Bool = true, datasetName: String? = nil, datasetDigest: String? = nil) {
+        self.fieldName = fieldName
+        self.ascending = ascending
+        self.datasetName = datasetName
+        self.datasetDigest = datasetDigest
+    }
+}
+
+extension LoggedModelSearch {
+    /// The ORDER BY terms for `orders` (errors name `order_by[i].field_name`), always ending with the
+    /// newest-first default and the model id so pages are stable. Missing values sort last in either direction;
+    /// a metric orders by its latest value (highest step, then timestamp) for the model.
+    static func orderTerms(_ orders: [LoggedModelOrder]) throws -> [SQLQueryString] {
+        var terms: [SQLQueryString] = []
+        for (index, order) in orders.enumerated() {
+            var lexer = FilterLexer(text: order.fieldName, field: "order_by[\(index)].field_name")
+            let field = try parseField(&lexer)
+            if let extra = try lexer.next() {
+                throw lexer.error(at: extra.position, "unexpected text after the field name")
+            }
+            let direction: SQLQueryString = order.ascending ? "ASC" : "DESC"
+            let value: SQLQueryString
+            switch field {
+            case .attribute(let column, _):
+                terms.append("lm.\(unsafeRaw: column) \(direction)")
+                continue
+            case .metric(let key):
+                var metric: SQLQueryString = "SELECT mm.value FROM logged_model_metrics mm WHERE mm.model_id = lm.model_id AND mm.key = \(bind: key)"
+                if let name = order.datasetName { metric += " AND mm.dataset_name = \(bind: name)" }
+                if let digest = order.datasetDigest { metric += " AND mm.dataset_digest = \(bind: digest)" }
+                metric += " ORDER BY mm.step DESC, mm.timestamp DESC LIMIT 1"
+                value = "(\(metric))"
+            case .param(let key):
+                value = "(SELECT mp.value FROM logged_model_params mp WHERE mp.model_id = lm.model_id AND mp.key = \(bind: key))"
+            case .tag(let key):
+                value = "(SELECT mt.value FROM logged_model_tags mt WHERE mt.model_id = lm.model_id AND mt.key = \(bind: key))"
+            }
+            terms.append("CASE WHEN \(value) IS NULL THEN 1 ELSE 0 END")
+            terms.append("\(value) \(direction)")
+        }
+        terms.append("lm.creation_time DESC")
+        terms.append("lm.model_id")
+        return terms
+    }
+}

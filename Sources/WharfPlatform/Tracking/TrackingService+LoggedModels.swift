@@ -89,17 +89,18 @@ extension TrackingService {
     /// Live logged models of some experiments, newest first, filtered with MLflow's logged-model grammar
     /// (`name`, `model_id`, `model_type`, `status`, `source_run_id`, `creation_time`, `last_updated_time`,
     /// `metrics.<key>`, `params.<key>`, `tags.<key>`) translated to SQL.
-    public func searchLoggedModels(experimentIds: [String], filter: String? = nil, maxResults: Int = 100, pageToken: String? = nil) async throws -> Page<LoggedModel> {
+    public func searchLoggedModels(experimentIds: [String], filter: String? = nil, orderBy: [LoggedModelOrder] = [], maxResults: Int = 100, pageToken: String? = nil) async throws -> Page<LoggedModel> {
         let offset = try PageToken.decode(pageToken)
         let limit = try Self.limit(maxResults)
         let search = try LoggedModelSearch.parse(filter)
+        let orderTerms = try LoggedModelSearch.orderTerms(orderBy)
         guard !experimentIds.isEmpty else { return Page(items: [], nextPageToken: nil) }
         let backend = self.backend
         return try await store.withDatabase { db in
             let ids: [any Encodable & Sendable] = experimentIds
             var query: SQLQueryString = "SELECT lm.* FROM logged_models lm WHERE lm.experiment_id IN (\(binds: ids)) AND lm.lifecycle_stage = 'active'"
             for condition in search.conditions(backend: backend) { query += " AND \(condition)" }
-            query += " ORDER BY lm.creation_time DESC, lm.model_id LIMIT \(literal: limit + 1) OFFSET \(literal: offset)"
+            query += " ORDER BY \(orderTerms.joined(separator: ", ")) LIMIT \(literal: limit + 1) OFFSET \(literal: offset)"
             let rows = try await db.raw(query).all()
             var items: [LoggedModel] = []
             for row in rows.prefix(limit) { items.append(try await Self.loggedModel(row, db: db)) }

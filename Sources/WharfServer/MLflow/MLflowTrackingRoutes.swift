@@ -153,6 +153,12 @@ struct MLflowTrackingRoutes {
         on("/logged-models/search", [.post]) { p, _, _ in
             let page = try await tracking.searchLoggedModels(
                 experimentIds: try p.stringList("experiment_ids"), filter: try p.optionalString("filter"),
+                orderBy: try p.objects("order_by").map { item in
+                    try item.nested {
+                        LoggedModelOrder(fieldName: try $0.string("field_name"), ascending: try $0.bool("ascending") ?? true,
+                                         datasetName: try $0.optionalString("dataset_name"), datasetDigest: try $0.optionalString("dataset_digest"))
+                    }
+                },
                 maxResults: try p.maxResults(default: 100), pageToken: try p.optionalString("page_token"))
             return try MLflowJSON.response([("models", page.items.map(MLflowLoggedModel.init)), ("next_page_token", page.nextPageToken)])
         }
