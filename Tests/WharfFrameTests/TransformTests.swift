@@ -85,6 +85,26 @@ import Testing
         #expect(throws: (any Error).self) { try JSONDecoder().decode(Pipeline.self, from: future) }
     }
 
+    /// Fitting the same data twice gives byte-identical JSON (a model file's preprocessing must not depend on
+    /// hash-seed order), and the sorted levels read back as the same set.
+    @Test func rareLevelMapperEncodesTheSameBytesEveryTime() throws {
+        let levels = (0..<40).map { "level-\($0)" }
+        let f = try DataFrame([Column("c", (0..<400).map { Optional(levels[$0 % 40]) })])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var first = RareLevelMapper(columns: ["c"], minShare: 0.01)
+        try first.fit(f)
+        var second = RareLevelMapper(columns: ["c"], minShare: 0.01)
+        try second.fit(f)
+        let bytes = try encoder.encode(first)
+        #expect(bytes == (try encoder.encode(second)))
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(text.contains(#""kept":{"c":["level-0","level-1","level-10""#))
+        let back = try JSONDecoder().decode(RareLevelMapper.self, from: bytes)
+        #expect(back.kept == first.kept)
+        #expect(try back.transform(f)["c"].strings() == (try first.transform(f)["c"].strings()))
+    }
+
     @Test func splits() throws {
         let n = 1000
         let f = try DataFrame([

@@ -160,6 +160,25 @@ public struct RareLevelMapper: Transformer {
         self.otherLabel = otherLabel
     }
 
+    private enum CodingKeys: String, CodingKey { case columns, minShare, otherLabel, kept }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        columns = try c.decode([String].self, forKey: .columns)
+        minShare = try c.decode(Double.self, forKey: .minShare)
+        otherLabel = try c.decode(String.self, forKey: .otherLabel)
+        kept = try c.decode([String: [String]].self, forKey: .kept).mapValues(Set.init)
+    }
+
+    /// Kept levels are written sorted, so fitting the same data always gives the same bytes.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(columns, forKey: .columns)
+        try c.encode(minShare, forKey: .minShare)
+        try c.encode(otherLabel, forKey: .otherLabel)
+        try c.encode(kept.mapValues { $0.sorted() }, forKey: .kept)
+    }
+
     public mutating func fit(_ frame: DataFrame) throws(FrameError) {
         guard (0...1).contains(minShare) else { throw FrameError(.invalidArgument, "minShare must be in 0...1", field: "minShare") }
         for c in try frame.requireColumns(columns) {
