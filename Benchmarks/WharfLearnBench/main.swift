@@ -47,9 +47,11 @@ case "gbdt-leaves63", "gbdt-depth6":
     var hp = ["objective": "binary:logistic", "num_round": "\(rounds)", "eta": "0.1", "max_bin": "255", "nthread": "\(threads)"]
     if task == "gbdt-leaves63" { hp["num_leaves"] = "63" } else { hp["max_depth"] = "6" }
     var model: GBDTModel?
+    let cpu = cpuSeconds()
     let time = try seconds { model = try GBDTTrainer(hyperparameters: hp).fit(train) }
+    let trainingCPU = cpuSeconds() - cpu
     let auc = ROCAUC.auc(scores: try model!.predict(test.features, threads: threads), labels: test.labels)
-    emit(task == "gbdt-leaves63" ? "gbdt 63 leaves" : "gbdt depth 6", time, auc)
+    emit(task == "gbdt-leaves63" ? "gbdt 63 leaves" : "gbdt depth 6", time, auc, "\(String(format: "%.2f", trainingCPU)) s CPU")
     if task == "gbdt-depth6" {
         let artifact = ModelArtifact(algorithm: "gbdt", signature: ModelSignature(features: []), model: .trees(model!))
         try artifact.write(to: folder.appendingPathComponent("wharf-depth6.wharf"))
