@@ -63,15 +63,25 @@ public struct GBDTTrainer: Sendable {
                 features = Array(features[..<max(1, Int((Double(features.count) * p.colsampleBytree).rounded()))]).sorted()
             }
             for output in 0..<k {
-                // Random forests never add trees to `margins`, so every tree fits the starting gradients.
+                // Random forests never add trees to `margins`, so every tree fits the starting gradients. Rows are
+                // independent, so the gradients (and their packing into pairs) are computed in chunks on all threads.
+                let chunks = Parallel.ranges(n, parts: n < 65_536 ? 1 : 4 * threads)
                 margins.withUnsafeBufferPointer { m in
                     train.labels.withUnsafeBufferPointer { labels in
                         gradient.withUnsafeMutableBufferPointer { g in
                             hessian.withUnsafeMutableBufferPointer { h in
-                                if let w = train.weights {
-                                    w.withUnsafeBufferPointer { objective.gradients(output: output, margins: m, labels: labels, weights: $0, gradient: g, hessian: h) }
-                                } else {
-                                    objective.gradients(output: output, margins: m, labels: labels, weights: nil, gradient: g, hessian: h)
+                                pairs.withUnsafeMutableBufferPointer { gh in
+                                    let ghBase = gh.baseAddress!
+                                    let w = train.weights
+                                    Parallel.forEach(chunks.count, threads: threads) { part in
+                                        let range = chunks[part]
+                                        if let w {
+                                            w.withUnsafeBufferPointer { objective.gradients(output: output, rows: range, margins: m, labels: labels, weights: $0, gradient: g, hessian: h) }
+                                        } else {
+                                            objective.gradients(output: output, rows: range, margins: m, labels: labels, weights: nil, gradient: g, hessian: h)
+                                        }
+                                        for r in range { ghBase[r] = SIMD2(g[r], h[r]) }
+                                    }
                                 }
                             }
                         }
@@ -86,7 +96,6 @@ public struct GBDTTrainer: Sendable {
                     if picked.isEmpty { picked.append(Int32(generator.nextIndex(n))) }
                     rows = picked
                 }
-                for r in 0..<n { pairs[r] = SIMD2(gradient[r], hessian[r]) }
                 let (tree, leaves) = pairs.withUnsafeBufferPointer { gh in
                     learner.grow(pairs: gh.baseAddress!, rows: rows, features: features, settings: settings, generator: &generator)
                 }
@@ -94,11 +103,15 @@ public struct GBDTTrainer: Sendable {
                     if sampling {
                         addTree(tree, binned: binned, missingBins: missingBins, to: &margins, output: output, threads: threads)
                     } else {
+                        // Leaves hold disjoint rows, so they are added on all threads.
                         margins.withUnsafeMutableBufferPointer { m in
                             let target = m.baseAddress! + output * n
-                            for leaf in leaves {
+                            Parallel.forEach(leaves.count, threads: threads) { i in
+                                let leaf = leaves[i]
                                 let value = tree.nodes[leaf.node].value
-                                for r in learner.rows(of: leaf) { target[Int(r)] += value }
+                                learner.withRows(of: leaf) { rows in
+                                    for r in rows { target[Int(r)] += value }
+                                }
                             }
                         }
                     }

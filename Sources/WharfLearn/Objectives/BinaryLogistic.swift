@@ -30,11 +30,11 @@ public struct BinaryLogistic: Objective {
         return [log(p / (1 - p))]
     }
 
-    public func gradients(output: Int, margins: UnsafeBufferPointer<Double>, labels: UnsafeBufferPointer<Double>,
+    public func gradients(output: Int, rows: Range<Int>, margins: UnsafeBufferPointer<Double>, labels: UnsafeBufferPointer<Double>,
                           weights: UnsafeBufferPointer<Double>?, gradient: UnsafeMutableBufferPointer<Float>,
                           hessian: UnsafeMutableBufferPointer<Float>) {
         let spw = scalePosWeight
-        for i in 0..<labels.count {
+        for i in rows {
             let p = 1 / (1 + exp(-margins[i]))
             let y = labels[i]
             var w = weights?[i] ?? 1

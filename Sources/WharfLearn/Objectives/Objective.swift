@@ -10,8 +10,8 @@ public protocol Objective: Sendable {
     func validate(labels: [Double]) throws
     /// Starting margin per output (boost from average).
     func initialMargins(labels: [Double], weights: [Double]?) -> [Double]
-    /// Fills gradient and hessian for output `output` of every row; margins are output-major (`output * n + row`).
-    func gradients(output: Int, margins: UnsafeBufferPointer<Double>, labels: UnsafeBufferPointer<Double>,
+    /// Fills gradient and hessian for output `output` of the rows in `rows`; margins are output-major (`output * n + row`).
+    func gradients(output: Int, rows: Range<Int>, margins: UnsafeBufferPointer<Double>, labels: UnsafeBufferPointer<Double>,
                    weights: UnsafeBufferPointer<Double>?, gradient: UnsafeMutableBufferPointer<Float>,
                    hessian: UnsafeMutableBufferPointer<Float>)
     /// Turns one row's margins into predictions in place.

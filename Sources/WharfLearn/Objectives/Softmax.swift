@@ -25,11 +25,11 @@ public struct Softmax: Objective {
         Array(repeating: 0.5, count: classCount)
     }
 
-    public func gradients(output: Int, margins: UnsafeBufferPointer<Double>, labels: UnsafeBufferPointer<Double>,
+    public func gradients(output: Int, rows: Range<Int>, margins: UnsafeBufferPointer<Double>, labels: UnsafeBufferPointer<Double>,
                           weights: UnsafeBufferPointer<Double>?, gradient: UnsafeMutableBufferPointer<Float>,
                           hessian: UnsafeMutableBufferPointer<Float>) {
         let n = labels.count
-        for i in 0..<n {
+        for i in rows {
             var maxMargin = -Double.infinity
             for k in 0..<classCount { maxMargin = max(maxMargin, margins[k * n + i]) }
             var sum = 0.0

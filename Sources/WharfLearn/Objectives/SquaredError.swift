@@ -20,10 +20,10 @@ public struct SquaredError: Objective {
         return [total > 0 ? sum / total : 0]
     }
 
-    public func gradients(output: Int, margins: UnsafeBufferPointer<Double>, labels: UnsafeBufferPointer<Double>,
+    public func gradients(output: Int, rows: Range<Int>, margins: UnsafeBufferPointer<Double>, labels: UnsafeBufferPointer<Double>,
                           weights: UnsafeBufferPointer<Double>?, gradient: UnsafeMutableBufferPointer<Float>,
                           hessian: UnsafeMutableBufferPointer<Float>) {
-        for i in 0..<labels.count {
+        for i in rows {
             let w = weights?[i] ?? 1
             gradient[i] = Float((margins[i] - labels[i]) * w)
             hessian[i] = Float(w)

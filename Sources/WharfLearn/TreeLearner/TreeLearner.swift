@@ -59,8 +59,10 @@ final class TreeLearner {
         return histogramPool.count - 1
     }
 
-    /// Row indices after the last `grow`, grouped by leaf.
-    func rows(of leaf: LeafRows) -> ArraySlice<Int32> { indices[leaf.start..<(leaf.start + leaf.count)] }
+    /// Calls `body` with the row indices of `leaf` after the last `grow`, without copying them (safe from several threads at once).
+    func withRows<R>(of leaf: LeafRows, _ body: (UnsafeBufferPointer<Int32>) -> R) -> R {
+        indices.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[leaf.start..<(leaf.start + leaf.count)])) }
+    }
 
     /// Grows a tree on `rows` (nil = all rows) using only `features`.
     func grow(pairs: UnsafePointer<SIMD2<Float>>, rows: [Int32]?, features: [Int],
