@@ -7,8 +7,10 @@ public struct BinnedMatrix: Sendable {
     /// The same codes column by column (`columnCodes[feature * rowCount + row]`), for partitioning rows by one feature.
     public var columnCodes: [UInt8]
     public let mappers: [BinMapper]
-    /// Start of each feature's bins in a node histogram (each feature has binCount + 1 slots).
+    /// Start of each feature's bins in a node histogram: `feature * binStride`.
     public let offsets: [Int32]
+    /// Histogram slots per feature: the most any feature needs (its bins plus the missing bin).
+    public let binStride: Int
     public let totalBins: Int
 
     /// Learns bin mappers from (a seeded sample of) `features` and bins every row.
@@ -69,11 +71,12 @@ public struct BinnedMatrix: Sendable {
         self.rowCount = features.rowCount
         self.featureCount = features.columnCount
         self.mappers = mappers
-        var offsets = [Int32]()
-        var total = 0
-        for m in mappers { offsets.append(Int32(total)); total += m.binCount + 1 }
-        self.offsets = offsets
-        self.totalBins = total
+        // Every feature gets as many slots as the widest one needs, so the histogram loop steps from feature to
+        // feature by a constant instead of loading each feature's offset.
+        let stride = mappers.map { $0.binCount + 1 }.max() ?? 1
+        self.binStride = stride
+        self.offsets = (0..<mappers.count).map { Int32($0 * stride) }
+        self.totalBins = mappers.count * stride
         let n = rowCount, f = featureCount
         var codes = [UInt8](repeating: 0, count: n * f)
         var columnCodes = [UInt8](repeating: 0, count: n * f)

@@ -22,37 +22,36 @@ final class HistogramBuilder {
     func build(rows: UnsafeBufferPointer<Int32>, pairs: UnsafePointer<SIMD2<Float>>, into histogram: UnsafeMutablePointer<Double>) {
         let width = self.width
         let featureCount = data.featureCount
+        let stride = data.binStride
         data.codes.withUnsafeBufferPointer { codes in
-            data.offsets.withUnsafeBufferPointer { offsets in
-                let codeBase = codes.baseAddress!, offsetBase = offsets.baseAddress!
-                if threads == 1 || rows.count < Self.parallelThreshold {
-                    histogram.update(repeating: 0, count: width)
-                    Self.accumulate(rows: rows, range: 0..<rows.count, codes: codeBase, featureCount: featureCount,
-                                    offsets: offsetBase, pairs: pairs, into: histogram)
-                    return
-                }
-                // Several chunks per thread let a thread that the machine delays hand work to the other; the chunking
-                // depends only on the row count and thread count, so the merged sums do not depend on scheduling.
-                let chunks = Parallel.ranges(rows.count, parts: min(4 * threads, max(threads, rows.count / 32_768)))
-                while chunkBuffers.count < chunks.count - 1 { chunkBuffers.append(.allocate(capacity: width)) }
-                let bufferPointers = chunkBuffers
-                Parallel.forEach(chunks.count, threads: threads) { part in
-                    let target = part == 0 ? histogram : bufferPointers[part - 1]
-                    target.update(repeating: 0, count: width)
-                    Self.accumulate(rows: rows, range: chunks[part], codes: codeBase, featureCount: featureCount,
-                                    offsets: offsetBase, pairs: pairs, into: target)
-                }
-                for part in 1..<chunks.count {
-                    let source = bufferPointers[part - 1]
-                    for i in 0..<width { histogram[i] += source[i] }
-                }
+            let codeBase = codes.baseAddress!
+            if threads == 1 || rows.count < Self.parallelThreshold {
+                histogram.update(repeating: 0, count: width)
+                Self.accumulate(rows: rows, range: 0..<rows.count, codes: codeBase, featureCount: featureCount,
+                                stride: stride, pairs: pairs, into: histogram)
+                return
+            }
+            // Several chunks per thread let a thread that the machine delays hand work to the other; the chunking
+            // depends only on the row count and thread count, so the merged sums do not depend on scheduling.
+            let chunks = Parallel.ranges(rows.count, parts: min(4 * threads, max(threads, rows.count / 32_768)))
+            while chunkBuffers.count < chunks.count - 1 { chunkBuffers.append(.allocate(capacity: width)) }
+            let bufferPointers = chunkBuffers
+            Parallel.forEach(chunks.count, threads: threads) { part in
+                let target = part == 0 ? histogram : bufferPointers[part - 1]
+                target.update(repeating: 0, count: width)
+                Self.accumulate(rows: rows, range: chunks[part], codes: codeBase, featureCount: featureCount,
+                                stride: stride, pairs: pairs, into: target)
+            }
+            for part in 1..<chunks.count {
+                let source = bufferPointers[part - 1]
+                for i in 0..<width { histogram[i] += source[i] }
             }
         }
     }
 
     @inline(__always)
     private static func accumulate(rows: UnsafeBufferPointer<Int32>, range: Range<Int>, codes: UnsafePointer<UInt8>,
-                                   featureCount: Int, offsets: UnsafePointer<Int32>, pairs: UnsafePointer<SIMD2<Float>>,
+                                   featureCount: Int, stride: Int, pairs: UnsafePointer<SIMD2<Float>>,
                                    into histogram: UnsafeMutablePointer<Double>) {
         // One 128-bit add per (feature, row): gradient and hessian sit side by side in the histogram.
         let bins = UnsafeMutableRawPointer(histogram).assumingMemoryBound(to: SIMD2<Double>.self)
@@ -71,8 +70,10 @@ final class HistogramBuilder {
             let pair = pairs[row]
             let gh = SIMD2<Double>(Double(pair.x), Double(pair.y))
             let rowCodes = codes + row * featureCount
+            var featureBins = bins
             for f in 0..<featureCount {
-                bins[Int(offsets[f]) &+ Int(rowCodes[f])] += gh
+                featureBins[Int(rowCodes[f])] += gh
+                featureBins += stride
             }
         }
     }
