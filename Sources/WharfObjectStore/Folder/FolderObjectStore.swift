@@ -294,9 +294,12 @@ public final class FolderObjectStore: ObjectStore {
 
     /// Renames a finished temp file onto `key`, re-opening the folders when a concurrent delete
     /// removed an emptied folder in between. The write is durable once the returned ticket is waited for.
+    /// Runs on the blocking thread pool: after a lost race it backs off a little longer each time (up to
+    /// 2 ms), so writers and deleters of one folder on a loaded machine cannot starve each other.
     func publish(_ writer: TempObjectWriter, record: StoredObject, bucket: String, key: String) throws -> DirectorySync.Ticket {
-        let attempts = 8
+        let attempts = 64
         for attempt in 1...attempts {
+            if attempt > 1 { usleep(UInt32(min(attempt - 1, 20)) * 100) }
             let dir = try bucketDirectory(bucket)
             let parent: Descriptor, name: String
             do {
