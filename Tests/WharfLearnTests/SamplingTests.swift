@@ -51,6 +51,32 @@ import Testing
         }
     }
 
+    /// Points on a coarse integer grid, so many distances tie exactly: the pair-once search must still give the k smallest
+    /// (distance, index) pairs, whatever order the pairs reach each list in and however the work is split over threads.
+    @Test(arguments: [(600, 2, 5, 2), (1037, 3, 7, 3), (530, 1, 4, 2), (40, 2, 6, 1)])
+    func neighbourSearchBreaksTiesByIndexLikeNaiveSearch(m: Int, d: Int, k: Int, threads: Int) {
+        var generator = SeededGenerator(seed: UInt64(m * 31 + d))
+        let points = (0..<(m * d)).map { _ in Float(generator.nextIndex(4)) }
+        let found = NeighborSearch(count: m, dimensions: d, points: points).nearestNeighbors(k: k, threads: threads)
+        var mismatches = 0
+        for q in 0..<m {
+            var distances = [(index: Int, distance: Float)]()
+            for j in 0..<m where j != q {
+                var s: Float = 0
+                for dim in 0..<d {
+                    let t: Float = points[dim * m + q] - points[dim * m + j]
+                    s += t * t
+                }
+                distances.append((j, s))
+            }
+            distances.sort { $0.distance != $1.distance ? $0.distance < $1.distance : $0.index < $1.index }
+            let expected: [Int] = distances.prefix(k).map { $0.index }
+            let got: [Int] = found[(q * k)..<(q * k + k)].map { Int($0) }
+            if got != expected { mismatches += 1 }
+        }
+        #expect(mismatches == 0)
+    }
+
     @Test func randomSamplersBalanceClasses() throws {
         let data = imbalanced()
         let minority = data.labels.filter { $0 == 1 }.count
