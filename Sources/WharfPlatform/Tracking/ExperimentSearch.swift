@@ -65,60 +65,34 @@ struct ExperimentSearch {
     }
 
     static func parseIdentifier(_ lexer: inout FilterLexer, ordering: Bool) throws -> (Field, Int) {
-        guard let first = try lexer.next(), case .word(let word) = first.token else {
-            throw lexer.error(at: lexer.offset, "expected an identifier such as name or tags.team")
-        }
-        var entity = "attributes"
-        var key = word
-        if let dot = word.firstIndex(of: ".") {
-            entity = word[..<dot].lowercased()
-            key = String(word[word.index(after: dot)...])
-            if key.isEmpty {
-                guard let quoted = try lexer.next(), case .quotedName(let name) = quoted.token, !name.isEmpty else {
-                    throw lexer.error(at: first.position, "expected a key after '\(word)'")
-                }
-                key = name
-            }
-        }
+        let (entity, key, position) = try lexer.qualifiedName(defaultEntity: "attributes", example: "name or tags.team")
         switch entity {
         case "tag", "tags":
-            guard !ordering else { throw lexer.error(at: first.position, "experiments cannot be ordered by a tag") }
-            return (.tag(key), first.position)
+            guard !ordering else { throw lexer.error(at: position, "experiments cannot be ordered by a tag") }
+            return (.tag(key), position)
         case "attribute", "attributes", "attr":
             switch key.lowercased() {
-            case "name": return (.name, first.position)
-            case "creation_time": return (.creationTime, first.position)
-            case "last_update_time": return (.lastUpdateTime, first.position)
-            case "experiment_id" where ordering: return (.experimentId, first.position)
+            case "name": return (.name, position)
+            case "creation_time": return (.creationTime, position)
+            case "last_update_time": return (.lastUpdateTime, position)
+            case "experiment_id" where ordering: return (.experimentId, position)
             default:
                 let known = ordering ? "name, experiment_id, creation_time or last_update_time" : "name, creation_time, last_update_time or tags.<key>"
-                throw lexer.error(at: first.position, "unknown experiment attribute '\(key)': use \(known)")
+                throw lexer.error(at: position, "unknown experiment attribute '\(key)': use \(known)")
             }
         default:
-            throw lexer.error(at: first.position, "unknown entity '\(entity)': use attributes. or tags.")
+            throw lexer.error(at: position, "unknown entity '\(entity)': use attributes. or tags.")
         }
     }
 
     static func parseComparison(_ lexer: inout FilterLexer) throws -> Comparison {
         let (field, _) = try parseIdentifier(&lexer, ordering: false)
-        guard let opToken = try lexer.next() else { throw lexer.error(at: lexer.offset, "expected a comparison operator") }
-        let op: RunFilter.Operator
-        switch opToken.token {
-        case .symbol(let symbol):
-            guard let parsed = RunFilter.Operator(rawValue: symbol == "<>" ? "!=" : symbol) else {
-                throw lexer.error(at: opToken.position, "unknown operator '\(symbol)'")
-            }
-            op = parsed
-        case .word(let word) where ["LIKE", "ILIKE"].contains(word.uppercased()):
-            op = word.uppercased() == "LIKE" ? .like : .ilike
-        default:
-            throw lexer.error(at: opToken.position, "expected a comparison operator")
-        }
+        let (op, opPosition) = try lexer.comparisonOperator()
         let valuePosition = lexer.offset
         guard let token = try lexer.next() else { throw lexer.error(at: valuePosition, "expected a value after '\(op.rawValue)'") }
         if field.isNumeric {
             guard [.equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual].contains(op) else {
-                throw lexer.error(at: opToken.position, "operator \(op.rawValue) does not apply to a time: use =, !=, <, <=, >, >=")
+                throw lexer.error(at: opPosition, "operator \(op.rawValue) does not apply to a time: use =, !=, <, <=, >, >=")
             }
             guard case .word(let text) = token.token, let number = Double(text), number.rounded() == number, abs(number) < 9.2e18 else {
                 throw lexer.error(at: token.position, "a time is compared with a whole number of milliseconds")
@@ -126,7 +100,7 @@ struct ExperimentSearch {
             return Comparison(field: field, op: op, value: .number(number))
         }
         guard [.equal, .notEqual, .like, .ilike].contains(op) else {
-            throw lexer.error(at: opToken.position, "operator \(op.rawValue) does not apply to a string: use =, !=, LIKE, ILIKE")
+            throw lexer.error(at: opPosition, "operator \(op.rawValue) does not apply to a string: use =, !=, LIKE, ILIKE")
         }
         guard case .string(let text) = token.token else {
             throw lexer.error(at: token.position, "expected a quoted string")

@@ -39,21 +39,7 @@ struct LoggedModelSearch {
     }
 
     static func parseField(_ lexer: inout FilterLexer) throws -> Field {
-        guard let first = try lexer.next(), case .word(let word) = first.token else {
-            throw lexer.error(at: lexer.offset, "expected an identifier such as name or metrics.accuracy")
-        }
-        var entity = "attributes"
-        var key = word
-        if let dot = word.firstIndex(of: ".") {
-            entity = word[..<dot].lowercased()
-            key = String(word[word.index(after: dot)...])
-            if key.isEmpty {
-                guard let quoted = try lexer.next(), case .quotedName(let name) = quoted.token, !name.isEmpty else {
-                    throw lexer.error(at: first.position, "expected a key after '\(word)'")
-                }
-                key = name
-            }
-        }
+        let (entity, key, position) = try lexer.qualifiedName(defaultEntity: "attributes", example: "name or metrics.accuracy")
         switch entity {
         case "metric", "metrics": return .metric(key)
         case "param", "params": return .param(key)
@@ -61,37 +47,15 @@ struct LoggedModelSearch {
         case "attribute", "attributes", "attr":
             if let column = stringAttributes[key] { return .attribute(column: column, numeric: false) }
             if let column = numericAttributes[key] { return .attribute(column: column, numeric: true) }
-            throw lexer.error(at: first.position, "unknown logged-model attribute '\(key)': use name, model_id, model_type, status, source_run_id, creation_time or last_updated_time")
+            throw lexer.error(at: position, "unknown logged-model attribute '\(key)': use name, model_id, model_type, status, source_run_id, creation_time or last_updated_time")
         default:
-            throw lexer.error(at: first.position, "unknown entity '\(entity)': use attributes., metrics., params. or tags.")
+            throw lexer.error(at: position, "unknown entity '\(entity)': use attributes., metrics., params. or tags.")
         }
     }
 
     static func parseComparison(_ lexer: inout FilterLexer) throws -> Comparison {
         let field = try parseField(&lexer)
-        guard let opToken = try lexer.next() else { throw lexer.error(at: lexer.offset, "expected a comparison operator") }
-        var op: RunFilter.Operator
-        switch opToken.token {
-        case .symbol(let symbol):
-            guard let parsed = RunFilter.Operator(rawValue: symbol == "<>" ? "!=" : symbol) else {
-                throw lexer.error(at: opToken.position, "unknown operator '\(symbol)'")
-            }
-            op = parsed
-        case .word(let word):
-            switch word.uppercased() {
-            case "LIKE": op = .like
-            case "ILIKE": op = .ilike
-            case "IN": op = .in
-            case "NOT":
-                guard let inToken = try lexer.next(), case .word(let w) = inToken.token, w.uppercased() == "IN" else {
-                    throw lexer.error(at: opToken.position, "expected IN after NOT")
-                }
-                op = .notIn
-            default: throw lexer.error(at: opToken.position, "expected a comparison operator, found '\(word)'")
-            }
-        default:
-            throw lexer.error(at: opToken.position, "expected a comparison operator")
-        }
+        let (op, opPosition) = try lexer.comparisonOperator()
         let numeric: Bool
         switch field {
         case .metric: numeric = true
@@ -100,7 +64,7 @@ struct LoggedModelSearch {
         }
         if numeric {
             guard [.equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual].contains(op) else {
-                throw lexer.error(at: opToken.position, "operator \(op.rawValue) does not apply to a number: use =, !=, <, <=, >, >=")
+                throw lexer.error(at: opPosition, "operator \(op.rawValue) does not apply to a number: use =, !=, <, <=, >, >=")
             }
             guard let token = try lexer.next(), case .word(let text) = token.token, let number = Double(text) else {
                 throw lexer.error(at: lexer.offset, "expected a number")
@@ -108,11 +72,11 @@ struct LoggedModelSearch {
             return Comparison(field: field, op: op, value: .number(number))
         }
         if op == .in || op == .notIn {
-            guard case .attribute = field else { throw lexer.error(at: opToken.position, "IN applies to attributes only") }
+            guard case .attribute = field else { throw lexer.error(at: opPosition, "IN applies to attributes only") }
             return Comparison(field: field, op: op, value: .list(try RunFilter.parseList(&lexer).map { normalise(field, $0) }))
         }
         guard [.equal, .notEqual, .like, .ilike].contains(op) else {
-            throw lexer.error(at: opToken.position, "operator \(op.rawValue) does not apply to a string: use =, !=, LIKE, ILIKE")
+            throw lexer.error(at: opPosition, "operator \(op.rawValue) does not apply to a string: use =, !=, LIKE, ILIKE")
         }
         guard let token = try lexer.next(), case .string(let text) = token.token else {
             throw lexer.error(at: lexer.offset, "expected a quoted string")

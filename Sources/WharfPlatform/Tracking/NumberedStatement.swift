@@ -16,7 +16,7 @@ struct NumberedStatement: SQLExpression {
 
     var sql: String { String(decoding: text, as: UTF8.self) }
 
-    /// Binds `value` and returns its placeholder, to be written wherever the value is used.
+    /// Binds `value` and returns its numbered parameter marker (`?3` or `$3`), to be written wherever the value is used.
     mutating func bind(_ value: any Encodable & Sendable) -> String {
         binds.append(value)
         var serializer = SQLSerializer(database: database)
@@ -58,7 +58,7 @@ struct NumberedStatement: SQLExpression {
     }
 
     func serialize(to serializer: inout SQLSerializer) {
-        // The placeholders were numbered from 1: this expression must be the whole statement.
+        // The parameter markers were numbered from 1: this expression must be the whole statement.
         precondition(serializer.binds.isEmpty, "a NumberedStatement must be the whole statement")
         serializer.binds.append(contentsOf: binds)
         serializer.write(sql)

@@ -106,34 +106,12 @@ public struct RunFilter: Sendable, Equatable {
 
     static func parseComparison(_ lexer: inout FilterLexer) throws -> Comparison {
         let (entity, key, _) = try parseIdentifier(&lexer)
-        guard let opToken = try lexer.next() else { throw lexer.error(at: lexer.offset, "expected a comparison operator after '\(key)'") }
-        var op: Operator
-        switch opToken.token {
-        case .symbol(let symbol):
-            guard let parsed = Operator(rawValue: symbol == "<>" ? "!=" : symbol) else {
-                throw lexer.error(at: opToken.position, "unknown operator '\(symbol)'")
-            }
-            op = parsed
-        case .word(let word):
-            switch word.uppercased() {
-            case "LIKE": op = .like
-            case "ILIKE": op = .ilike
-            case "IN": op = .in
-            case "NOT":
-                guard let inToken = try lexer.next(), case .word(let w) = inToken.token, w.uppercased() == "IN" else {
-                    throw lexer.error(at: opToken.position, "expected IN after NOT")
-                }
-                op = .notIn
-            default: throw lexer.error(at: opToken.position, "expected a comparison operator, found '\(word)'")
-            }
-        default:
-            throw lexer.error(at: opToken.position, "expected a comparison operator")
-        }
+        let (op, opPosition) = try lexer.comparisonOperator(after: key)
         let numeric = entity == .metric || (entity == .attribute && numericAttributes.contains(key))
         let valuePosition = lexer.offset
         let value: Value
         if op == .in || op == .notIn {
-            guard !numeric else { throw lexer.error(at: opToken.position, "IN applies to strings, not to '\(key)'") }
+            guard !numeric else { throw lexer.error(at: opPosition, "IN applies to strings, not to '\(key)'") }
             value = .list(try parseList(&lexer))
         } else {
             guard let token = try lexer.next() else { throw lexer.error(at: valuePosition, "expected a value after '\(op.rawValue)'") }
@@ -154,10 +132,10 @@ public struct RunFilter: Sendable, Equatable {
         }
         if numeric {
             guard [.equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual].contains(op) else {
-                throw lexer.error(at: opToken.position, "operator \(op.rawValue) does not apply to numeric '\(key)'")
+                throw lexer.error(at: opPosition, "operator \(op.rawValue) does not apply to numeric '\(key)'")
             }
         } else if [.less, .lessOrEqual, .greater, .greaterOrEqual].contains(op) {
-            throw lexer.error(at: opToken.position, "operator \(op.rawValue) does not apply to string '\(key)': use =, !=, LIKE, ILIKE, IN")
+            throw lexer.error(at: opPosition, "operator \(op.rawValue) does not apply to string '\(key)': use =, !=, LIKE, ILIKE, IN")
         }
         return Comparison(entity: entity, key: key, op: op, value: value)
     }
@@ -238,6 +216,50 @@ struct FilterLexer {
 
     func error(at position: Int, _ message: String) -> WharfError {
         WharfError.invalid(field, "malformed \(field) at position \(position): \(message)")
+    }
+
+    /// Reads `entity.key`, where the key may also be a quoted name after the dot (`tags."my key"`); a word
+    /// without a dot is `key` of `defaultEntity`. The entity comes back lower-cased.
+    mutating func qualifiedName(defaultEntity: String, example: String) throws -> (entity: String, key: String, position: Int) {
+        guard let first = try next(), case .word(let word) = first.token else {
+            throw error(at: offset, "expected an identifier such as \(example)")
+        }
+        guard let dot = word.firstIndex(of: ".") else { return (defaultEntity, word, first.position) }
+        let entity = word[..<dot].lowercased()
+        let key = String(word[word.index(after: dot)...])
+        guard key.isEmpty else { return (entity, key, first.position) }
+        guard let quoted = try next(), case .quotedName(let name) = quoted.token, !name.isEmpty else {
+            throw error(at: first.position, "expected a key after '\(word)'")
+        }
+        return (entity, name, first.position)
+    }
+
+    /// Reads a comparison operator: a symbol (`<>` is `!=`), LIKE, ILIKE, IN or NOT IN.
+    mutating func comparisonOperator(after subject: String? = nil) throws -> (op: RunFilter.Operator, position: Int) {
+        guard let token = try next() else {
+            throw error(at: offset, "expected a comparison operator" + (subject.map { " after '\($0)'" } ?? ""))
+        }
+        switch token.token {
+        case .symbol(let symbol):
+            guard let parsed = RunFilter.Operator(rawValue: symbol == "<>" ? "!=" : symbol) else {
+                throw error(at: token.position, "unknown operator '\(symbol)'")
+            }
+            return (parsed, token.position)
+        case .word(let word):
+            switch word.uppercased() {
+            case "LIKE": return (.like, token.position)
+            case "ILIKE": return (.ilike, token.position)
+            case "IN": return (.in, token.position)
+            case "NOT":
+                guard let inToken = try next(), case .word(let w) = inToken.token, w.uppercased() == "IN" else {
+                    throw error(at: token.position, "expected IN after NOT")
+                }
+                return (.notIn, token.position)
+            default: throw error(at: token.position, "expected a comparison operator, found '\(word)'")
+            }
+        default:
+            throw error(at: token.position, "expected a comparison operator")
+        }
     }
 
     mutating func peek() throws -> (token: Token, position: Int)? {
