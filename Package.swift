@@ -30,9 +30,11 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
+        .target(name: "WharfJSONText"),
         .target(
             name: "WharfObjectStore",
             dependencies: [
+                "WharfJSONText",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -58,6 +60,7 @@ let package = Package(
             dependencies: [
                 "WharfPlatform",
                 "WharfObjectStore",
+                "WharfJSONText",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -106,7 +109,7 @@ let package = Package(
         ),
         .target(
             name: "WharfStates",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["WharfJSONText", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .executableTarget(
             name: "WharfStatesBench",
@@ -136,6 +139,10 @@ let package = Package(
             name: "WharfLearnTests",
             dependencies: ["WharfLearn", "WharfFrame"],
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "WharfJSONTextTests",
+            dependencies: ["WharfJSONText"]
         ),
         .testTarget(
             name: "WharfStatesTests",

@@ -1,4 +1,5 @@
 import NIOCore
+import WharfJSONText
 import WharfPlatform
 
 /// A JSON request body as plain Swift values. MLflow clients send 1,000-value log-batch bodies many times a
@@ -154,96 +155,16 @@ struct RequestJSONParser {
         }
     }
 
-    /// Reads a string whose opening quote is at `index`. Strings without escapes, almost all of them, are
-    /// decoded straight from the body's bytes.
+    /// Reads a string whose opening quote is at `index`.
     mutating func parseString() throws -> String {
-        index += 1
-        let start = index
-        var highBits: UInt8 = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                // ASCII needs no validation (the generic validating initializer cost more than the whole parse).
-                let text = highBits < 0x80 ? String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self) : try utf8(start..<index)
-                index += 1
-                return text
-            }
-            highBits |= byte
-            if byte == UInt8(ascii: "\\") { return try parseEscapedString(from: start) }
-            guard byte >= 0x20 else { throw error("control character in a string") }
-            index += 1
+        do {
+            let (text, end) = try JSONStringLiteral.decode(bytes, openingQuoteAt: index)
+            index = end
+            return text
+        } catch {
+            index = error.offset
+            throw self.error(error.message)
         }
-        throw error("unterminated string")
-    }
-
-    private func utf8(_ range: Range<Int>) throws -> String {
-        guard let text = String(validating: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self) else {
-            throw error("a string is not valid UTF-8")
-        }
-        return text
-    }
-
-    private mutating func parseEscapedString(from start: Int) throws -> String {
-        var out = Array(UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
-        while index < bytes.count {
-            let byte = bytes[index]
-            index += 1
-            switch byte {
-            case UInt8(ascii: "\""):
-                guard let text = String(validating: out, as: UTF8.self) else { throw error("a string is not valid UTF-8") }
-                return text
-            case UInt8(ascii: "\\"):
-                guard index < bytes.count else { throw error("unterminated string") }
-                let escape = bytes[index]
-                index += 1
-                switch escape {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escape)
-                case UInt8(ascii: "b"): out.append(0x08)
-                case UInt8(ascii: "f"): out.append(0x0C)
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "r"): out.append(0x0D)
-                case UInt8(ascii: "t"): out.append(0x09)
-                case UInt8(ascii: "u"):
-                    var scalar = try hex4()
-                    if (0xD800..<0xDC00).contains(scalar) {
-                        // A high surrogate must be followed by an escaped low surrogate.
-                        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
-                            throw error("unpaired surrogate in a \\u escape")
-                        }
-                        index += 2
-                        let low = try hex4()
-                        guard (0xDC00..<0xE000).contains(low) else { throw error("unpaired surrogate in a \\u escape") }
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                    }
-                    guard let unicode = Unicode.Scalar(scalar) else { throw error("unpaired surrogate in a \\u escape") }
-                    out.append(contentsOf: Array(String(Character(unicode)).utf8))
-                default:
-                    throw error("unknown escape '\\\(Character(Unicode.Scalar(escape)))'")
-                }
-            default:
-                guard byte >= 0x20 else { throw error("control character in a string") }
-                out.append(byte)
-            }
-        }
-        throw error("unterminated string")
-    }
-
-    private mutating func hex4() throws -> UInt32 {
-        guard index + 4 <= bytes.count else { throw error("short \\u escape") }
-        var value: UInt32 = 0
-        for _ in 0..<4 {
-            let byte = bytes[index]
-            let digit: UInt32
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
-            default: throw error("bad hex digit in a \\u escape")
-            }
-            value = value << 4 | digit
-            index += 1
-        }
-        return value
     }
 
     /// Integers that fit in Int64 are accumulated exactly; anything else goes through the standard library's

@@ -1,4 +1,5 @@
 import Foundation
+import WharfJSONText
 
 /// A syntax error in JSON text, located by line and column (both 1-based).
 public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -163,86 +164,14 @@ struct JSONByteParser {
     }
 
     mutating func parseString() throws(JSONParseError) -> String {
-        let start = pos
-        pos += 1
-        let contentStart = pos
-        // Fast path: no escapes.
-        while pos < bytes.count {
-            let c = bytes[pos]
-            if c == UInt8(ascii: "\"") {
-                let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[contentStart..<pos]), as: UTF8.self)
-                pos += 1
-                return s
-            }
-            if c == UInt8(ascii: "\\") { break }
-            if c < 0x20 { throw error("control character in a string") }
-            pos += 1
+        do {
+            // Ill-formed UTF-8 inside a string becomes U+FFFD, as String(decoding:) does elsewhere.
+            let (text, end) = try JSONStringLiteral.decode(UnsafeRawBufferPointer(bytes), openingQuoteAt: pos, validatingUTF8: false)
+            pos = end
+            return text
+        } catch {
+            throw self.error(error.message, at: error.offset)
         }
-        var out = [UInt8](UnsafeBufferPointer(rebasing: bytes[contentStart..<pos]))
-        while pos < bytes.count {
-            let c = bytes[pos]
-            if c == UInt8(ascii: "\"") {
-                pos += 1
-                return String(decoding: out, as: UTF8.self)
-            }
-            if c < 0x20 { throw error("control character in a string") }
-            if c != UInt8(ascii: "\\") {
-                out.append(c)
-                pos += 1
-                continue
-            }
-            pos += 1
-            guard pos < bytes.count else { break }
-            let e = bytes[pos]
-            pos += 1
-            switch e {
-            case UInt8(ascii: "\""): out.append(0x22)
-            case UInt8(ascii: "\\"): out.append(0x5C)
-            case UInt8(ascii: "/"): out.append(0x2F)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "u"):
-                var scalar = try parseHex4()
-                if (0xD800..<0xDC00).contains(scalar) {
-                    if pos + 1 < bytes.count, bytes[pos] == UInt8(ascii: "\\"), bytes[pos + 1] == UInt8(ascii: "u") {
-                        pos += 2
-                        let low = try parseHex4()
-                        guard (0xDC00..<0xE000).contains(low) else { throw error("invalid surrogate pair") }
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                    } else {
-                        throw error("unpaired surrogate in \\u escape")
-                    }
-                } else if (0xDC00..<0xE000).contains(scalar) {
-                    throw error("unpaired surrogate in \\u escape")
-                }
-                guard let u = Unicode.Scalar(scalar) else { throw error("invalid \\u escape") }
-                out.append(contentsOf: Array(String(Character(u)).utf8))
-            default:
-                throw error("invalid escape '\\\(String(decoding: [e], as: UTF8.self))'")
-            }
-        }
-        throw error("unterminated string", at: start)
-    }
-
-    mutating func parseHex4() throws(JSONParseError) -> UInt32 {
-        guard pos + 4 <= bytes.count else { throw error("truncated \\u escape") }
-        var v: UInt32 = 0
-        for _ in 0..<4 {
-            let c = bytes[pos]
-            let d: UInt32
-            switch c {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): d = UInt32(c - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): d = UInt32(c - UInt8(ascii: "a") + 10)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): d = UInt32(c - UInt8(ascii: "A") + 10)
-            default: throw error("invalid hex digit in \\u escape")
-            }
-            v = v << 4 | d
-            pos += 1
-        }
-        return v
     }
 
     mutating func parseNumber() throws(JSONParseError) -> JSONValue {
