@@ -26,6 +26,28 @@ import Testing
         try await store.close()
     }
 
+    /// Two servers sharing one database: a key revoked on one stops working on the other once the
+    /// other's secret cache expires, while the revoking server refuses it at once.
+    @Test(arguments: TestBackend.enabled)
+    func revocationReachesAnotherServerWithinTheCacheWindow(backend: TestBackend) async throws {
+        let store = try await backend.open()
+        let window: Int64 = 400
+        let first = KeyService(store: store, sealer: testSealer, secretCacheMilliseconds: window)
+        let second = KeyService(store: store, sealer: testSealer, secretCacheMilliseconds: window)
+        let issued = try await first.create(name: "shared", role: .write)
+        let id = issued.key.accessKeyId
+        #expect(try await second.secret(forAccessKeyId: id)?.secret == issued.secret)
+        let revokedAt = ContinuousClock.now
+        _ = try await first.revoke(id)
+        #expect(try await first.secret(forAccessKeyId: id) == nil)
+        #expect(try await second.authenticate(bearer: issued.secret) == nil, "bearer tokens are never cached")
+        // The other server may still accept the cached secret, but never past the window.
+        try await Task.sleep(until: revokedAt + .milliseconds(window + 50))
+        #expect(try await second.secret(forAccessKeyId: id) == nil)
+        #expect(KeyService(store: store, sealer: testSealer).secretCacheMilliseconds == 5_000)
+        try await store.close()
+    }
+
     @Test(arguments: TestBackend.enabled)
     func secretsAreSealedAtRest(backend: TestBackend) async throws {
         let store = try await backend.open()

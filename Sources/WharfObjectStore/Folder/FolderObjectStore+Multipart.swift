@@ -46,7 +46,9 @@ extension FolderObjectStore {
         try ObjectKey.validate(key)
         try options.validate()
         _ = try FolderLayout.path(for: key)
-        return try await run {
+        // The upload is durable before its id is returned: its record file and folder entry are
+        // fsynced, and the rename that publishes it is covered by a (group-committed) folder fsync.
+        let (id, ticket) = try await run { () -> (String, DirectorySync.Ticket) in
             let dir = try self.bucketDirectory(bucket)
             let uploads = try self.subdirectory(dir, FolderLayout.uploadsDirectory)
             var rng = SystemRandomNumberGenerator()
@@ -59,11 +61,16 @@ extension FolderObjectStore {
                 metadata: Self.normalized(options.metadata), initiated: Date().timeIntervalSince1970)
             let file = try POSIX.createFile(in: upload, Self.uploadRecordName)
             try [UInt8](try JSONEncoder().encode(record)).withUnsafeBytes { try POSIX.writeAll(file, $0) }
-            if self.durable { try POSIX.sync(file) }
+            if self.durable {
+                try POSIX.sync(file)
+                try POSIX.sync(upload)
+            }
             let code = POSIX.rename(from: uploads, staging, to: uploads, id)
             guard code == 0 else { throw ObjectStoreError.backend(POSIX.errorText("rename upload", code)) }
-            return id
+            return (id, self.durable ? try self.directorySync.sync(uploads) : .done)
         }
+        try await directorySync.wait(ticket)
+        return id
     }
 
     public func uploadPart<Body: AsyncSequence & Sendable>(

@@ -9,7 +9,9 @@ public final class KeyService: Sendable {
     private let store: MetadataStore
     private let sealer: SecretSealer
     private let cache = Mutex<[String: CachedSecret]>([:])
-    private static let cacheSeconds: Int64 = 5_000
+    /// How long a decrypted secret is trusted without asking the database again: the longest a
+    /// revocation made by another server sharing the database takes to reach this one.
+    public let secretCacheMilliseconds: Int64
     /// Whether any active key exists, as last read, and when: asked on every call to an open server.
     private let activeKeys = Mutex<(exists: Bool, loadedAt: Int64)?>(nil)
     private static let activeKeysMilliseconds: Int64 = 1_000
@@ -20,9 +22,10 @@ public final class KeyService: Sendable {
         let loadedAt: Int64
     }
 
-    public init(store: MetadataStore, sealer: SecretSealer) {
+    public init(store: MetadataStore, sealer: SecretSealer, secretCacheMilliseconds: Int64 = 5_000) {
         self.store = store
         self.sealer = sealer
+        self.secretCacheMilliseconds = secretCacheMilliseconds
     }
 
     public func create(name: String, role: Role) async throws -> IssuedKey {
@@ -108,7 +111,7 @@ public final class KeyService: Sendable {
     /// The active key and its secret for an access key id, as SigV4 verification needs them.
     public func secret(forAccessKeyId accessKeyId: String) async throws -> (key: APIKey, secret: String)? {
         let now = WallClock.millisecondsSinceEpoch()
-        if let cached = cache.withLock({ $0[accessKeyId] }), now - cached.loadedAt < Self.cacheSeconds {
+        if let cached = cache.withLock({ $0[accessKeyId] }), now - cached.loadedAt < secretCacheMilliseconds {
             return (cached.key, cached.secret)
         }
         let row = try await store.withDatabase { db in
