@@ -3,6 +3,9 @@
 #   4 KiB PUT and GET at concurrency 1 and 16 (objects/s, Benchmarks/WharfS3Bench),
 #   a 1 GiB object up and down with curl through presigned URLs (MB/s) beside `cat FILE > /dev/null`,
 #   and Wharf's peak resident memory during the large transfer.
+# Beside them, the machine's own limits (Benchmarks/s3_limits.py): the rate at which 4 KiB files can be
+# made durable at all (write, fsync, rename, fsync folder), one MD5 stream (a single PUT's ETag), and
+# the smallest sendfile(2) HTTP server fetched by the same curl (loopback TCP's ceiling).
 # Usage: Benchmarks/s3.sh [small-object count, default 5000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,10 +44,22 @@ for target in wharf moto; do
   done
 done
 
+# What durability costs by itself: the same count of 4 KiB files written, fsynced, renamed and folder-fsynced.
+for c in 1 16; do
+  printf '{"floor": %s, "objects_per_second": %s}\n' $c "$(python3 Benchmarks/s3_limits.py durable-floor "$WORK/floor$c" "$COUNT" $c)" >>"$RESULTS"
+done
+rm -rf "$WORK"/floor*
+
 # Large object: presigned SigV4 URLs from boto3, bytes moved by curl.
 head -c 1073741824 /dev/urandom >"$WORK/big.bin"
 cat "$WORK/big.bin" >/dev/null
 CAT_START=$(date +%s.%N); cat "$WORK/big.bin" >/dev/null; CAT_END=$(date +%s.%N)
+printf '{"md5_mb_per_second": %s}\n' "$(python3 Benchmarks/s3_limits.py md5 "$WORK/big.bin")" >>"$RESULTS"
+SPORT=$(port)
+python3 Benchmarks/s3_limits.py serve "$WORK/big.bin" "$SPORT" &
+PIDS+=($!)
+for _ in $(seq 1 100); do curl -fs -o /dev/null -r 0-0 "http://127.0.0.1:$SPORT/" && break; sleep 0.1; done
+printf '{"sendfile_download_seconds": %s}\n' "$(curl -fs -o /dev/null -w '%{time_total}' "http://127.0.0.1:$SPORT/")" >>"$RESULTS"
 "$BIN/wharf" keys create --url "http://127.0.0.1:$WPORT" --role admin --name bench --json >"$WORK/key.json"
 WKEY=$(python3 -c 'import json,sys; k=json.load(open(sys.argv[1])); print(k["key"]["accessKeyId"], k["secret"])' "$WORK/key.json")
 presign() { # endpoint id secret method
@@ -76,12 +91,21 @@ for op in ("put", "get"):
     for c in (1, 16):
         w, m = small[("wharf", op, c)], small[("moto", op, c)]
         print(f"{f'4 KiB {op.upper()} c={c} (objects/s)':34} {w:12.0f} {m:12.0f} {w/m:10.1f}x")
+floor = {r["floor"]: r["objects_per_second"] for r in rows if "floor" in r}
 for c in (1, 16):
     print(f"{f'GET /healthz c={c} (requests/s)':34} {small[('wharf', 'healthz', c)]:12.0f}")
+for c in (1, 16):
+    w = small[("wharf", "put", c)]
+    print(f"{f'durable 4 KiB files c={c} (files/s)':34} {floor[c]:12.0f} {'':12} {'':11} wharf PUT = {w / floor[c]:.2f}x this floor")
 mb = 1024
 for kind in ("upload", "download"):
     w, m = mb / large["wharf"][f"{kind}_seconds"], mb / large["moto"][f"{kind}_seconds"]
     print(f"{f'1 GiB {kind} via presigned (MB/s)':34} {w:12.0f} {m:12.0f} {w/m:10.1f}x")
 print(f"{'cat 1 GiB > /dev/null (MB/s)':34} {mb / cat_seconds:12.0f}")
+md5 = next(r["md5_mb_per_second"] for r in rows if "md5_mb_per_second" in r) / 1.048576
+sendfile = mb / next(r["sendfile_download_seconds"] for r in rows if "sendfile_download_seconds" in r)
+up, down = mb / large["wharf"]["upload_seconds"], mb / large["wharf"]["download_seconds"]
+print(f"{'one MD5 stream over 1 GiB (MB/s)':34} {md5:12.0f} {'':12} {'':11} wharf upload = {up / md5:.2f}x this")
+print(f"{'sendfile server + curl (MB/s)':34} {sendfile:12.0f} {'':12} {'':11} wharf download = {down / sendfile:.2f}x this")
 print(f"wharf peak resident memory: {int(sys.argv[4]) / 1024:.0f} MiB")
 PY
