@@ -59,19 +59,6 @@ public final class FileByteSource: ByteSource {
 
     deinit { close(fd) }
 
-    /// Runs `body` on bytes `range` mapped from the page cache (no copy); the mapping ends with the call.
-    func withMapped<R>(_ range: Range<Int>, _ body: (UnsafeBufferPointer<UInt8>) -> R) throws(FrameError) -> R? {
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let start = range.lowerBound / page * page
-        let length = range.upperBound - start
-        guard length > 0 else { return nil }
-        let p = mmap(nil, length, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, off_t(start))
-        guard let p, p != MAP_FAILED else { return nil }
-        defer { munmap(p, length) }
-        let base = p.assumingMemoryBound(to: UInt8.self) + (range.lowerBound - start)
-        return body(UnsafeBufferPointer(start: base, count: range.count))
-    }
-
     public func read(at offset: Int, count: Int, into buffer: UnsafeMutableRawPointer) throws(FrameError) {
         var done = 0
         while done < count {
