@@ -156,6 +156,77 @@ import Testing
         #expect(b["id"][39_999] == .int(39_999))
     }
 
+    @Test func numericRecordsMatchFieldByFieldParsing() throws {
+        // Numbers in many spellings among nulls, quoted numbers, CRLF and blank lines and a column that is not kept,
+        // over 1 MiB so several pieces and threads read it: each value is what the standard library makes of its
+        // field on its own.
+        var rng = SeededGenerator(seed: 5)
+        func number() -> String {
+            let sign = Bool.random(using: &rng) ? "-" : ""
+            switch Int.random(in: 0..<20, using: &rng) {
+            case 0: return "NA"
+            case 1: return ""
+            case 2: return "+\(Int.random(in: 0...999, using: &rng))"
+            case 3: return "\(sign)\(Int.random(in: 1...9, using: &rng)).\(Int.random(in: 0...99, using: &rng))e\(Int.random(in: -30...30, using: &rng))"
+            case 4: return "\(sign)\(Int.random(in: 0...999_999_999, using: &rng)).\(Int.random(in: 0...999_999, using: &rng))"
+            case 5: return "\"\(sign)\(Int.random(in: 0...99, using: &rng)).25\""
+            case 6: return "\(sign).\(Int.random(in: 0...9999, using: &rng))"
+            default: return "\(sign)\(Int.random(in: 0...999, using: &rng)).\(Int.random(in: 0...9999, using: &rng))"
+            }
+        }
+        func integer() -> String {
+            switch Int.random(in: 0..<12, using: &rng) {
+            case 0: return "NA"
+            case 1: return "\(Int64.random(in: -999_999_999_999_999_999...999_999_999_999_999_999, using: &rng))"
+            default: return "\(Int.random(in: -99_999_999...99_999_999, using: &rng))"
+            }
+        }
+        var text = "a,skip,c,n\n"
+        var fields: [[String]] = []
+        for i in 0..<40_000 {
+            let row = [number(), i % 3 == 0 ? "t\(i)" : "\(i)", number(), integer()]
+            fields.append(row)
+            text += row.joined(separator: ",") + (i % 5 == 0 ? "\r\n" : "\n")
+            if i % 997 == 0 { text += "\n" }
+        }
+        let bytes = Array(text.utf8)
+        #expect(bytes.count > 1 << 20)
+        for threads in [1, 4] {
+            var options = CSVOptions()
+            options.threads = threads
+            options.columns = ["a", "c", "n"]
+            let f = try CSVReader(source: MemoryByteSource(bytes), options: options).readAll()
+            #expect(f.rowCount == fields.count)
+            #expect(f.schema.map(\.type) == [.double, .double, .int64])
+            let a = try f["a"].doubles(), c = try f["c"].doubles()
+            for (i, row) in fields.enumerated() {
+                for (column, values, text) in [("a", a, row[0]), ("c", c, row[2])] {
+                    let unquoted = text.replacingOccurrences(of: "\"", with: "")
+                    if unquoted.isEmpty || unquoted == "NA" {
+                        #expect(f[column].isNull(i), "row \(i) \(column): \(text)")
+                    } else {
+                        #expect(values[i].bitPattern == Double(unquoted)!.bitPattern, "row \(i) \(column): \(text) read as \(values[i])")
+                    }
+                }
+                #expect(f["n"][i] == (row[3] == "NA" ? .null : .int(Int64(row[3])!)), "row \(i) n: \(row[3])")
+            }
+        }
+        // Records ended by a lone \r read the same; a short or long record among plain numbers names its line.
+        let plain = fields.prefix(5000).map { [$0[0], $0[2], $0[3]].joined(separator: ",") }
+        let lf = try CSVReader.read(string: "a,c,n\n" + plain.joined(separator: "\n") + "\n")
+        let cr = try CSVReader.read(string: "a,c,n\r" + plain.joined(separator: "\r") + "\r")
+        #expect(cr.rowCount == 5000)
+        #expect(try cr["a"].doubles().map(\.bitPattern) == lf["a"].doubles().map(\.bitPattern))
+        #expect(cr["n"].values == lf["n"].values)
+        let numbers = (0..<3000).map { "\($0).5,\($0)" }
+        for bad in ["7", "7,8,9"] {
+            var lines = numbers
+            lines[2500] = bad
+            let e = #expect(throws: FrameError.self) { try CSVReader.read(string: "x,n\n" + lines.joined(separator: "\n") + "\n") }
+            #expect(e?.code == .raggedRow && e?.line == 2502, "\(bad): \(String(describing: e))")
+        }
+    }
+
     @Test func carriageReturnOnlyLineEndings() throws {
         // Classic Mac OS files end records with a lone \r; a quoted \r is text, blank lines are skipped.
         let f = try CSVReader.read(string: "a,b,c\r1,2.5,x\r3,-1,\"y\rz\"\r\r4,5,w")

@@ -81,6 +81,57 @@ import Testing
         #expect(Self.fast("999999999999999")!.0 == 999_999_999_999_999)
     }
 
+    /// `fieldDouble` or `fieldInt` on `s` as a whole field, followed by `padding` (they read ahead).
+    static func field<T>(_ s: String, padding: Character = ",", _ read: (UnsafePointer<UInt8>, Int) -> T?) -> T? {
+        let bytes = Array(s.utf8) + Array(repeating: padding.asciiValue!, count: NumberParsing.fastReadAhead)
+        return bytes.withUnsafeBufferPointer { read($0.baseAddress!, s.utf8.count) }
+    }
+
+    @Test func knownLengthFieldsAreBitIdenticalToTheStandardLibrary() {
+        var rng = SeededGenerator(seed: 47)
+        let digits = Array("0123456789")
+        let odd = Array("+-.eE ax")
+        var takenDoubles = 0, takenInts = 0
+        for _ in 0..<300_000 {
+            var s = Int.random(in: 0..<20, using: &rng) < 9 ? "-" : ""
+            let length = Int.random(in: 0...17, using: &rng)
+            let dot = Int.random(in: 0..<5, using: &rng) > 0 ? Int.random(in: 0...length, using: &rng) : -1
+            for k in 0..<length {
+                if k == dot { s += "." }
+                s.append(Int.random(in: 0..<60, using: &rng) == 0 ? odd.randomElement(using: &rng)! : digits.randomElement(using: &rng)!)
+            }
+            if dot == length { s += "." }
+            let body = s.hasPrefix("-") ? s.dropFirst() : Substring(s)
+            let digitCount = body.filter(\.isNumber).count
+            let plainDecimal = body.allSatisfy { $0.isNumber || $0 == "." } && body.filter { $0 == "." }.count <= 1
+            // Fields end at a delimiter; what follows must not change a value that is taken.
+            for padding: Character in [",", "7"] {
+                if let v = Self.field(s, padding: padding, NumberParsing.fieldDouble) {
+                    let expected = Double(s)
+                    #expect(expected != nil && v.bitPattern == expected!.bitPattern, "\(s): \(v) vs \(String(describing: expected))")
+                    if padding == "," { takenDoubles += 1 }
+                } else if padding == "," {
+                    #expect(!plainDecimal || digitCount == 0 || digitCount > 15, "\(s) declined")
+                }
+                if let v = Self.field(s, padding: padding, NumberParsing.fieldInt) {
+                    #expect(Int64(s) == v, "\(s): \(v)")
+                    if padding == "," { takenInts += 1 }
+                } else if padding == "," {
+                    #expect(!(plainDecimal && !body.contains(".")) || digitCount == 0 || digitCount > 15, "\(s) declined as an integer")
+                }
+            }
+        }
+        #expect(takenDoubles > 150_000 && takenInts > 20_000)
+        #expect(Self.field("-0", NumberParsing.fieldDouble)!.sign == .minus)
+        #expect(Self.field("-0", NumberParsing.fieldInt) == 0)
+        for bad in ["", "-", ".", "-.", "+1", "1e5", "1.2.3", "1-2", "12a", " 1", "\"1\"", "NA", "1234567890123456"] {
+            #expect(Self.field(bad, NumberParsing.fieldDouble) == nil, "\(bad)")
+        }
+        #expect(Self.field("5.", NumberParsing.fieldDouble) == 5 && Self.field(".5", NumberParsing.fieldDouble) == 0.5)
+        #expect(Self.field("-.5", NumberParsing.fieldDouble) == -0.5 && Self.field("99999999", NumberParsing.fieldInt) == 99_999_999)
+        #expect(Self.field("1.5", NumberParsing.fieldInt) == nil && Self.field("+1", NumberParsing.fieldInt) == nil)
+    }
+
     @Test func edgeCases() {
         #expect(Self.parse("0.1") == 0.1)
         #expect(Self.parse("-0") == -0.0 && Self.parse("-0")!.sign == .minus)

@@ -1,3 +1,4 @@
+import CWharfFrameSystem
 import Dispatch
 import Foundation
 
@@ -24,19 +25,15 @@ struct CSVPieceScan: Sendable {
         @inline(__always) func found(_ at: Int) {
             if inQuote == 0 { n.0 += 1; l0 = at; if f0 < 0 { f0 = at } } else { n.1 += 1; l1 = at; if f1 < 0 { f1 = at } }
         }
-        // Eight bytes at a time: words without quotes only count their newlines (SWAR byte compare).
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-        @inline(__always) func zeroBytes(_ v: UInt64) -> UInt64 { ~(((v & low7) &+ low7) | v | low7) }
-        while i + 8 <= count {
-            let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self).littleEndian
-            let quotes = zeroBytes(w ^ (ones &* 34))
-            let lines = zeroBytes(w ^ (ones &* UInt64(newline)))
-            if quotes == 0 {
+        // 64 bytes at a time: blocks without quotes only count their newlines.
+        while i + 64 <= count {
+            let block = wharf_csv_block64(base + i, 0, newline)
+            if block.quotes == 0 {
+                let lines = block.newlines
                 if lines != 0 {
                     let c = lines.nonzeroBitCount
-                    let first = i + lines.trailingZeroBitCount / 8
-                    let last = i + (63 - lines.leadingZeroBitCount) / 8
+                    let first = i + lines.trailingZeroBitCount
+                    let last = i + 63 - lines.leadingZeroBitCount
                     if inQuote == 0 {
                         n.0 += c; l0 = last; if f0 < 0 { f0 = first }
                     } else {
@@ -44,12 +41,12 @@ struct CSVPieceScan: Sendable {
                     }
                 }
             } else {
-                for k in i..<(i + 8) {
+                for k in i..<(i + 64) {
                     let c = base[k]
                     if c == 34 { inQuote ^= 1; q += 1 } else if c == newline { found(k) }
                 }
             }
-            i += 8
+            i += 64
         }
         while i < count {
             let c = base[i]

@@ -41,7 +41,7 @@ struct CSVSegmentParser {
         self.parseDates = parseDates
         self.slots = slots
         fastFields = fieldToSink.map { s in
-            guard s >= 0 else { return FastField(kind: .none, pointer: nil) }
+            guard s >= 0 else { return FastField(kind: .skip, pointer: nil) }
             switch slots[s].kind {
             case .double: return FastField(kind: .double, pointer: slots[s].pointer)
             case .int64: return FastField(kind: .int64, pointer: slots[s].pointer)
@@ -50,9 +50,10 @@ struct CSVSegmentParser {
         }
     }
 
-    /// How the fast loop stores a field: a plain number straight into its column array, or `none` (the tokenizer).
+    /// How the fast loops store a field: a plain number straight into its column array, `skip` (a column not kept)
+    /// or `none` (the tokenizer).
     struct FastField: @unchecked Sendable {
-        enum Kind: UInt8 { case none, double, int64 }
+        enum Kind: UInt8 { case none, double, int64, skip }
         let kind: Kind
         let pointer: UnsafeMutableRawPointer?
     }
@@ -63,7 +64,18 @@ struct CSVSegmentParser {
         var out = CSVSegmentOutcome(sinks: sinks.count)
         var tok = CSVTokenizer(bytes, delimiter: delimiter, strict: strict, newline: newline)
         let fast = fastFields
-        while out.rows < maxRows, tok.startRecord() {
+        // Records of numbers (and skipped columns) only go through the field-end index; a record it cannot take is
+        // read below, and the index takes over again after it.
+        var index = fast.allSatisfy({ $0.kind != .none }) ? CSVFieldIndex(bytes: 16 << 10) : nil
+        defer { index?.deallocate() }
+        while out.rows < maxRows {
+            if index != nil {
+                fast.withUnsafeBufferPointer { plan in
+                    numericRecords(plan, bytes, &index!, position: &tok.position, rows: &out.rows, rowBase: rowBase, maxRows: maxRows)
+                }
+                if out.rows >= maxRows { break }
+            }
+            guard tok.startRecord() else { break }
             let recordStart = tok.position
             let row = rowBase + out.rows
             var field = 0
@@ -133,7 +145,7 @@ struct CSVSegmentParser {
                 guard let (v, n) = NumberParsing.fastInt(p) else { return false }
                 target.pointer!.assumingMemoryBound(to: Int64.self)[row] = v
                 used = n
-            case .none:
+            case .none, .skip:
                 return false
             }
             // The value stored above is rewritten by the general path when the field turns out not to end here.

@@ -1,0 +1,143 @@
+import CWharfFrameSystem
+
+/// Where the fields of a stretch of a segment end (delimiter and newline offsets), found 64 bytes at a time. With
+/// every field's end known in advance, the numeric record loop reads fields independently of each other: finding a
+/// field's end from the previous field's end, byte by byte or word by word, chains every field's work to the last.
+struct CSVFieldIndex {
+    /// Offsets of field ends from `start`, in order.
+    let ends: UnsafeMutablePointer<UInt32>
+    /// Bytes indexed at most per stretch.
+    let stretch: Int
+    /// Segment offset the offsets count from.
+    var start = 0
+    /// Offsets in `ends`.
+    var count = 0
+    /// The entry of the first field end of the record starting at `resume`.
+    var next = 0
+    /// The segment offset where the record the index continues with starts (-1: rebuild the index first).
+    var resume = -1
+
+    init(bytes: Int) {
+        stretch = bytes
+        // One entry per byte at most, and eight more: a block writes eight entries before it knows how many it has.
+        ends = .allocate(capacity: bytes + 64 + 8)
+    }
+
+    func deallocate() { ends.deallocate() }
+
+    /// Moves on to the record starting at `position` after the general path read the records before it: true when
+    /// the newline ending them is in the index (so the index goes on from there without being rebuilt).
+    mutating func seek(_ position: Int) -> Bool {
+        guard resume >= 0, position > resume else { return false }
+        var k = next
+        while k < count, start + Int(ends[k]) + 1 < position { k += 1 }
+        guard k < count, start + Int(ends[k]) + 1 == position else { return false }
+        next = k + 1
+        resume = position
+        return true
+    }
+
+    /// Indexes from `position` to at most `limit` (where every block of 64 bytes is readable), stopping before a
+    /// block with a quote: a quoted field may hold delimiters and newlines, so the general path reads it.
+    mutating func build(_ base: UnsafePointer<UInt8>, from position: Int, limit: Int, delimiter: UInt8, newline: UInt8) {
+        start = position
+        count = 0
+        next = 0
+        resume = position
+        let end = Swift.min(limit, position + stretch)
+        var b = position
+        while b < end {
+            let block = wharf_csv_block64(base + b, delimiter, newline)
+            var m = block.delimiters | block.newlines
+            var stop = false
+            if end - b < 64 { m &= (UInt64(1) << UInt64(end - b)) &- 1 }
+            if block.quotes != 0 {
+                m &= (block.quotes & (0 &- block.quotes)) &- 1
+                stop = true
+            }
+            let n = m.nonzeroBitCount
+            let offset = UInt32(truncatingIfNeeded: b - position)
+            let out = ends + count
+            for k in 0..<8 {
+                out[k] = offset &+ UInt32(truncatingIfNeeded: m.trailingZeroBitCount)
+                m &= m &- 1
+            }
+            var k = 8
+            while m != 0 {
+                out[k] = offset &+ UInt32(truncatingIfNeeded: m.trailingZeroBitCount)
+                m &= m &- 1
+                k += 1
+            }
+            count += n
+            if stop { return }
+            b += 64
+        }
+    }
+}
+
+extension CSVSegmentParser {
+    /// Reads whole records from `position` on while every field is a plain number of a numeric column (or a column
+    /// not kept) and the record has exactly `fieldCount` fields, storing the values at rows `rowBase + rows`...
+    /// Returns at the first record it cannot take (left to the general path), at the last 64 bytes of the segment,
+    /// or at `maxRows`; `position` is then the start of the record to read next.
+    @inline(__always)
+    func numericRecords(_ plan: UnsafeBufferPointer<FastField>, _ bytes: UnsafeBufferPointer<UInt8>, _ index: inout CSVFieldIndex,
+                        position: inout Int, rows: inout Int, rowBase: Int, maxRows: Int) {
+        let base = bytes.baseAddress!
+        // Every indexed field then has `fastReadAhead` readable bytes after its start.
+        let limit = bytes.count - 64
+        let fields = plan.count
+        let last = fields - 1
+        let delimiter = self.delimiter, newline = self.newline
+        while rows < maxRows, position < limit {
+            if index.resume != position, !index.seek(position) {
+                index.build(base, from: position, limit: limit, delimiter: delimiter, newline: newline)
+            }
+            let ends = index.ends
+            let origin = index.start
+            var e = index.next
+            var record = position
+            let startRows = rows
+            records: while rows < maxRows, e + fields <= index.count {
+                let row = rowBase + rows
+                var s = record
+                for f in 0..<fields {
+                    let end = origin + Int(ends[e + f])
+                    var length = end - s
+                    if f == last {
+                        guard base[end] == newline else { break records }
+                        if length > 0, base[end - 1] == 13 { length -= 1 }
+                    } else {
+                        guard base[end] == delimiter else { break records }
+                    }
+                    let target = plan[f]
+                    switch target.kind {
+                    case .double:
+                        guard let v = NumberParsing.fieldDouble(base + s, length) else { break records }
+                        target.pointer!.assumingMemoryBound(to: Double.self)[row] = v
+                    case .int64:
+                        guard let v = NumberParsing.fieldInt(base + s, length) else { break records }
+                        target.pointer!.assumingMemoryBound(to: Int64.self)[row] = v
+                    case .skip:
+                        break
+                    case .none:
+                        break records
+                    }
+                    s = end + 1
+                }
+                rows += 1
+                e += fields
+                record = s
+            }
+            position = record
+            index.next = e
+            index.resume = record
+            // Stopped inside the index: that record needs the general path. Otherwise the stretch is used up; a
+            // stretch that held no whole record is left to the general path too (a record longer than the
+            // stretch, or a quote).
+            if e + fields <= index.count || rows >= maxRows { return }
+            index.resume = -1
+            if rows == startRows { return }
+        }
+    }
+}
