@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOHTTP1
 import WharfPlatform
 
 /// MLflow's error shape, `{"error_code": "RESOURCE_DOES_NOT_EXIST", "message": ...}`, with MLflow's statuses.
@@ -49,6 +50,8 @@ struct MLflowErrorMiddleware: RouterMiddleware {
             return MLflowError(error).response
         } catch let error as DecodingError {
             return MLflowError(APIErrorMiddleware<Context>.describe(error)).response
+        } catch let error as HTTPParserError {
+            return MLflowError(BrokenRequest.describe(error)).response
         } catch let error as HTTPError {
             let kind: WharfError.Kind = switch error.status.code {
             case 401: .unauthenticated

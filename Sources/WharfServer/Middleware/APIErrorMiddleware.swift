@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOHTTP1
 import WharfPlatform
 
 /// The native API's error body: `{"error": {"code", "message", "field"}}`.
@@ -50,6 +51,8 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             throw error
         } catch let error as DecodingError {
             throw APIError(error: Self.describe(error))
+        } catch let error as HTTPParserError {
+            throw APIError(error: BrokenRequest.describe(error))
         } catch let error as HTTPError {
             let kind: WharfError.Kind = switch error.status.code {
             case 401: .unauthenticated

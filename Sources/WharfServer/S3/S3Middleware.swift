@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOHTTP1
 import Synchronization
 import WharfObjectStore
 import WharfPlatform
@@ -46,6 +47,9 @@ struct S3Middleware: RouterMiddleware {
             return S3Error(error).response(resource: s3.rawPath, method: s3.method, requestId: requestId)
         } catch let error as SigV4Error {
             return S3Error(error).response(resource: s3.rawPath, method: s3.method, requestId: requestId)
+        } catch let error as HTTPParserError {
+            return S3Error(status: 400, code: BrokenRequest.s3Code(error), message: BrokenRequest.describe(error).message)
+                .response(resource: s3.rawPath, method: s3.method, requestId: requestId)
         } catch let error as WharfError {
             let status = error.kind == .unavailable ? 503 : 500
             return S3Error(status: status, code: status == 503 ? "ServiceUnavailable" : "InternalError", message: error.message)
