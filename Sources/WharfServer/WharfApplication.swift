@@ -18,7 +18,7 @@ public enum WharfApplication {
         router.middlewares.add(APIErrorMiddleware())
         router.middlewares.add(MLflowFace(platform: platform, access: access))
         HealthRoutes(platform: platform).register(on: router)
-        let v1 = router.group("/v1").add(middleware: BearerAuthMiddleware(keys: platform.keys, access: access))
+        let v1 = router.group("/v1").add(middleware: BearerAuthMiddleware(access: access))
         KeyRoutes(keys: platform.keys).register(on: v1)
         TrackingRoutes(platform: platform).register(on: v1)
         RegistryRoutes(platform: platform).register(on: v1)

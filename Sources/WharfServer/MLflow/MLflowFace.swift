@@ -11,7 +11,7 @@ struct MLflowFace: RouterMiddleware {
     init(platform: Platform, access: AccessPolicy) {
         let router = Router(context: WharfRequestContext.self)
         router.middlewares.add(MLflowErrorMiddleware())
-        router.middlewares.add(MLflowAuthMiddleware(keys: platform.keys, access: access))
+        router.middlewares.add(MLflowAuthMiddleware(access: access))
         for root in ["/api/2.0", "/ajax-api/2.0"] {
             let api = router.group(RouterPath(root + "/mlflow"))
             MLflowTrackingRoutes(tracking: platform.tracking).register(on: api)

@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import NIOHTTP1
 import WharfPlatform
 
 /// MLflow's error shape, `{"error_code": "RESOURCE_DOES_NOT_EXIST", "message": ...}`, with MLflow's statuses.
@@ -46,25 +45,12 @@ struct MLflowErrorMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as WharfError {
-            return MLflowError(error).response
-        } catch let error as DecodingError {
-            return MLflowError(APIErrorMiddleware<Context>.describe(error)).response
-        } catch let error as HTTPParserError {
-            return MLflowError(BrokenRequest.describe(error)).response
-        } catch let error as HTTPError {
-            let kind: WharfError.Kind = switch error.status.code {
-            case 401: .unauthenticated
-            case 403: .permissionDenied
-            case 404: .notFound
-            case 413: .payloadTooLarge
-            case 400..<500: .invalidArgument
-            default: .internal
-            }
-            return MLflowError(WharfError(kind, error.body ?? error.status.reasonPhrase)).response
         } catch {
-            context.logger.error("unhandled MLflow API error: \(String(reflecting: error))")
-            return MLflowError(WharfError(.internal, "internal error")).response
+            guard let known = APIErrorMiddleware<Context>.classify(error) else {
+                context.logger.error("unhandled MLflow API error: \(String(reflecting: error))")
+                return MLflowError(WharfError(.internal, "internal error")).response
+            }
+            return MLflowError(known).response
         }
     }
 }
@@ -73,7 +59,6 @@ struct MLflowErrorMiddleware: RouterMiddleware {
 /// but MLflow's searches are POSTs that only read, so they need the read role.
 struct MLflowAuthMiddleware: RouterMiddleware {
     typealias Context = WharfRequestContext
-    let keys: KeyService
     let access: AccessPolicy
 
     static let readingPosts: [String] = ["/runs/search", "/experiments/search", "/logged-models/search", "/registered-models/get-latest-versions"]
@@ -88,21 +73,9 @@ struct MLflowAuthMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        let needed = Self.roleNeeded(request)
-        if let header = request.headers[.authorization] {
-            guard header.lowercased().hasPrefix("bearer ") else {
-                throw WharfError(.unauthenticated, "the Authorization header must be 'Bearer <secret>'", field: "Authorization")
-            }
-            let token = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
-            guard let key = try await keys.authenticate(bearer: token) else {
-                throw WharfError(.unauthenticated, "unknown or revoked API key", field: "Authorization")
-            }
-            guard key.role.allows(needed) else {
-                throw WharfError(.permissionDenied, "key '\(key.accessKeyId)' has role '\(key.role.rawValue)'; this call needs '\(needed.rawValue)'")
-            }
+        let hint = "set MLFLOW_TRACKING_TOKEN to a Wharf key's secret"
+        if let key = try await access.authenticate(request, needing: Self.roleNeeded(request), hint: hint) {
             context.principal = .key(key)
-        } else if try await !access.isOpen() {
-            throw WharfError(.unauthenticated, "this server requires an API key: set MLFLOW_TRACKING_TOKEN to a Wharf key's secret", field: "Authorization")
         }
         return try await next(request, context)
     }

@@ -45,15 +45,31 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as WharfError {
-            throw APIError(error: error)
         } catch let error as APIError {
             throw error
-        } catch let error as DecodingError {
-            throw APIError(error: Self.describe(error))
-        } catch let error as HTTPParserError {
-            throw APIError(error: BrokenRequest.describe(error))
-        } catch let error as HTTPError {
+        } catch {
+            guard let known = Self.classify(error) else {
+                context.logger.error("unhandled error: \(String(reflecting: error))")
+                throw APIError(error: WharfError(.internal, "internal error"))
+            }
+            throw APIError(error: known)
+        }
+    }
+
+    /// The WharfError an error thrown by a handler stands for, or nil for one nobody expected (a bug:
+    /// logged and answered with 500). Shared by the native and the MLflow faces.
+    static func classify(_ error: any Error) -> WharfError? {
+        switch error {
+        case let error as WharfError:
+            return error
+        case let error as DecodingError:
+            return describe(error)
+        case let error as HTTPParserError:
+            return BrokenRequest.describe(error)
+        case let error as HTTPError:
+            if error.status == .contentTooLarge {
+                return WharfError(.payloadTooLarge, "the request body is larger than the limit of \(WharfRequestContext.jsonBodyLimit) bytes")
+            }
             let kind: WharfError.Kind = switch error.status.code {
             case 401: .unauthenticated
             case 403: .permissionDenied
@@ -63,13 +79,9 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             case 400..<500: .invalidArgument
             default: .internal
             }
-            if error.status == .contentTooLarge {
-                throw APIError(error: WharfError(.payloadTooLarge, "the request body is larger than the limit of \(WharfRequestContext.jsonBodyLimit) bytes"))
-            }
-            throw APIError(error: WharfError(kind, error.body ?? error.status.reasonPhrase))
-        } catch {
-            context.logger.error("unhandled error: \(String(reflecting: error))")
-            throw APIError(error: WharfError(.internal, "internal error"))
+            return WharfError(kind, error.body ?? error.status.reasonPhrase)
+        default:
+            return nil
         }
     }
 

@@ -6,26 +6,13 @@ import WharfPlatform
 /// A server running open (loopback, no keys) treats every caller as an admin.
 struct BearerAuthMiddleware: RouterMiddleware {
     typealias Context = WharfRequestContext
-    let keys: KeyService
     let access: AccessPolicy
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        let needed = access.role(needed: request)
-        if let header = request.headers[.authorization] {
-            guard header.lowercased().hasPrefix("bearer ") else {
-                throw WharfError(.unauthenticated, "the Authorization header must be 'Bearer <secret>'", field: "Authorization")
-            }
-            let token = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
-            guard let key = try await keys.authenticate(bearer: token) else {
-                throw WharfError(.unauthenticated, "unknown or revoked API key", field: "Authorization")
-            }
-            guard key.role.allows(needed) else {
-                throw WharfError(.permissionDenied, "key '\(key.accessKeyId)' has role '\(key.role.rawValue)'; this call needs '\(needed.rawValue)'")
-            }
+        let hint = "send 'Authorization: Bearer <secret>'"
+        if let key = try await access.authenticate(request, needing: access.role(needed: request), hint: hint) {
             context.principal = .key(key)
-        } else if try await !access.isOpen() {
-            throw WharfError(.unauthenticated, "this server requires an API key: send 'Authorization: Bearer <secret>'", field: "Authorization")
         }
         return try await next(request, context)
     }
@@ -40,6 +27,27 @@ struct AccessPolicy: Sendable {
     func isOpen() async throws -> Bool {
         guard loopbackOnly else { return false }
         return try await !keys.hasActiveKeys()
+    }
+
+    /// The key named by the request's `Authorization: Bearer <secret>`, checked in constant time and for
+    /// the `needed` role; nil when the request carries no key and the server runs open. `hint` tells this
+    /// face's clients how to send a key.
+    func authenticate(_ request: Request, needing needed: Role, hint: String) async throws -> APIKey? {
+        guard let header = request.headers[.authorization] else {
+            if try await isOpen() { return nil }
+            throw WharfError(.unauthenticated, "this server requires an API key: \(hint)", field: "Authorization")
+        }
+        guard header.lowercased().hasPrefix("bearer ") else {
+            throw WharfError(.unauthenticated, "the Authorization header must be 'Bearer <secret>'", field: "Authorization")
+        }
+        let token = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
+        guard let key = try await keys.authenticate(bearer: token) else {
+            throw WharfError(.unauthenticated, "unknown or revoked API key", field: "Authorization")
+        }
+        guard key.role.allows(needed) else {
+            throw WharfError(.permissionDenied, "key '\(key.accessKeyId)' has role '\(key.role.rawValue)'; this call needs '\(needed.rawValue)'")
+        }
+        return key
     }
 
     func role(needed request: Request) -> Role {
