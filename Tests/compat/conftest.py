@@ -17,25 +17,45 @@ def free_port():
         return s.getsockname()[1]
 
 
+def wait_healthy(url, timeout=20):
+    """True once `url`/healthz answers, False after `timeout` seconds."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url + "/healthz", timeout=1)
+            return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
 class WharfServer:
-    def __init__(self, binary):
+    """A `wharf server` process. With `home` given the folder is the caller's and survives `stop`;
+    `args` (e.g. --database, --storage) and `env` are passed to the server and to `local_key`."""
+
+    def __init__(self, binary, home=None, args=(), env=None, start=True):
         self.binary = binary
-        self.home = tempfile.mkdtemp(prefix="wharf-compat-")
+        self.owns_home = home is None
+        self.home = home or tempfile.mkdtemp(prefix="wharf-compat-")
+        os.makedirs(self.home, exist_ok=True)
+        self.args = list(args)
+        self.env = env
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log = open(os.path.join(self.home, "server.log"), "w")
-        self.process = subprocess.Popen(
-            [binary, "server", "--home", self.home, "--port", str(self.port)],
-            stdout=self.log, stderr=subprocess.STDOUT,
-        )
-        deadline = time.time() + 20
-        while time.time() < deadline:
-            try:
-                urllib.request.urlopen(self.url + "/healthz", timeout=1)
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("wharf server did not start: " + open(os.path.join(self.home, "server.log")).read())
+        self.process = None
+        if start:
+            self.start()
+
+    def start(self):
+        """Starts (or restarts, on the same home and port) the server and waits until it is healthy."""
+        with open(os.path.join(self.home, "server.log"), "a") as log:
+            self.process = subprocess.Popen(
+                [self.binary, "server", "--home", self.home, "--port", str(self.port), *self.args],
+                stdout=log, stderr=subprocess.STDOUT, env=self.env,
+            )
+        if not wait_healthy(self.url):
+            self.process.kill()
+            raise RuntimeError("wharf server did not start: " + open(os.path.join(self.home, "server.log")).read())
 
     def cli(self, *args, key=None, check=True):
         env = dict(os.environ, WHARF_URL=self.url)
@@ -49,11 +69,43 @@ class WharfServer:
         issued = json.loads(out)
         return issued["key"]["accessKeyId"], issued["secret"]
 
+    def local_key(self, role, name):
+        """Creates a key straight in this server's database (`keys create --local`), running or not."""
+        out = subprocess.run([self.binary, "keys", "create", "--local", "--role", role, "--name", name, "--json",
+                              "--home", self.home, *self.args],
+                             env=self.env, capture_output=True, text=True, check=True).stdout
+        issued = json.loads(out)
+        return issued["key"]["accessKeyId"], issued["secret"]
+
     def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=20)
-        self.log.close()
-        shutil.rmtree(self.home, ignore_errors=True)
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+        if self.owns_home:
+            shutil.rmtree(self.home, ignore_errors=True)
+
+
+def scaled_out_backends(prefix, secret_key):
+    """A fresh PostgreSQL database and S3 bucket from scripts/test's services, for servers that share them:
+    returns (server args, environment, backing S3 client, backing bucket). Skips the test when the
+    services are not configured, and fails it when scripts/test requires them."""
+    import uuid
+    import boto3
+    pg = os.environ.get("WHARF_TEST_POSTGRES_URL")
+    s3_url = os.environ.get("WHARF_TEST_S3_URL")
+    if not pg or not s3_url:
+        if os.environ.get("WHARF_TEST_REQUIRE_SERVICES") == "1":
+            pytest.fail("scripts/test must export WHARF_TEST_POSTGRES_URL and WHARF_TEST_S3_URL")
+        pytest.skip("WHARF_TEST_POSTGRES_URL / WHARF_TEST_S3_URL unset")
+    name = prefix + uuid.uuid4().hex[:12]
+    subprocess.run(["psql", pg, "-q", "-c", f"CREATE DATABASE {name}"], check=True)
+    database = pg.rsplit("/", 1)[0] + "/" + name
+    bucket = name.replace("_", "-")
+    backing = boto3.client("s3", endpoint_url=s3_url, region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test")
+    backing.create_bucket(Bucket=bucket)
+    storage = f"s3://{bucket}/wharf?endpoint={s3_url}"
+    env = dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", WHARF_SECRET_KEY=secret_key)
+    return ["--database", database, "--storage", storage], env, backing, bucket
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,7 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from conftest import WharfServer, scaled_out_backends
 
 
 def client(wharf, creds):
@@ -286,60 +287,15 @@ def test_wharf_s3_cp_uploads_large_files_in_parts(s3, wharf, tmp_path):
 def test_two_servers_share_postgres_and_s3(tmp_path):
     """Two `wharf server` processes on one PostgreSQL database and one S3 bucket serve the same objects,
     buckets and keys."""
-    import json
-    import time
-    import uuid
-    from conftest import free_port
-    pg = os.environ.get("WHARF_TEST_POSTGRES_URL")
-    s3_url = os.environ.get("WHARF_TEST_S3_URL")
-    if not pg or not s3_url:
-        if os.environ.get("WHARF_TEST_REQUIRE_SERVICES") == "1":
-            pytest.fail("scripts/test must export WHARF_TEST_POSTGRES_URL and WHARF_TEST_S3_URL")
-        pytest.skip("WHARF_TEST_POSTGRES_URL / WHARF_TEST_S3_URL unset")
-    name = "twin_" + uuid.uuid4().hex[:12]
-    subprocess.run(["psql", pg, "-q", "-c", f"CREATE DATABASE {name}"], check=True)
-    database = pg.rsplit("/", 1)[0] + "/" + name
-    backing_bucket = name.replace("_", "-")
-    backing = boto3.client("s3", endpoint_url=s3_url, region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test")
-    backing.create_bucket(Bucket=backing_bucket)
-    storage = f"s3://{backing_bucket}/wharf?endpoint={s3_url}"
-    env = dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", WHARF_SECRET_KEY="cd" * 32)
+    args, env, _, _ = scaled_out_backends("twin_", "cd" * 32)
     binary = os.environ["WHARF_BIN"]
-
-    def start(home):
-        port = free_port()
-        url = f"http://127.0.0.1:{port}"
-        process = subprocess.Popen([binary, "server", "--home", home, "--port", str(port), "--database", database, "--storage", storage],
-                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.time() + 20
-        while time.time() < deadline:
-            try:
-                urllib.request.urlopen(url + "/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            process.kill()
-            raise RuntimeError("server did not start")
-
-        class Server:
-            pass
-        server = Server()
-        server.url, server.process, server.home = url, process, home
-        return server
-
-    def create_key(home, role, label):
-        out = subprocess.run([binary, "keys", "create", "--local", "--role", role, "--name", label, "--json",
-                              "--home", home, "--database", database, "--storage", storage],
-                             env=env, capture_output=True, text=True, check=True).stdout
-        key = json.loads(out)
-        return key["key"]["accessKeyId"], key["secret"]
-
+    one = WharfServer(binary, home=str(tmp_path / "one"), args=args, env=env, start=False)
+    two = WharfServer(binary, home=str(tmp_path / "two"), args=args, env=env, start=False)
     # A key exists before either starts, so neither runs open.
-    admin = create_key(str(tmp_path / "one"), "admin", "first")
-    one = start(str(tmp_path / "one"))
-    two = start(str(tmp_path / "two"))
+    admin = one.local_key("admin", "first")
     try:
+        one.start()
+        two.start()
         a, b = client(one, admin), client(two, admin)
         # A bucket made through one server is listed by the other.
         a.create_bucket(Bucket="shared")
@@ -355,7 +311,7 @@ def test_two_servers_share_postgres_and_s3(tmp_path):
         assert (tmp_path / "back").read_bytes() == data
         assert sorted(o["Key"] for o in a.list_objects_v2(Bucket="shared")["Contents"]) == ["blobs/two.bin", "notes/one.txt"]
         # A key created while both run authenticates on both; its role is enforced on both.
-        reader = create_key(two.home, "read", "reader")
+        reader = two.local_key("read", "reader")
         for server in (one, two):
             assert client(server, reader).get_object(Bucket="shared", Key="notes/one.txt")["Body"].read() == b"written on one"
             with pytest.raises(ClientError) as excinfo:
@@ -372,15 +328,12 @@ def test_two_servers_share_postgres_and_s3(tmp_path):
                 client(server, ("AKNOTAKEY0000000", "x" * 40)).list_buckets()
             assert error_code(excinfo) == "InvalidAccessKeyId"
     finally:
-        for server in (one, two):
-            server.process.terminate()
-            server.process.wait(timeout=20)
+        one.stop()
+        two.stop()
 
 
 def test_server_stops_gracefully_on_sigterm_and_keeps_its_data(tmp_path):
     import signal
-    import time
-    from conftest import WharfServer
     server = WharfServer(os.environ["WHARF_BIN"])
     home = server.home
     key_id, secret = server.create_key("admin", "restart")
@@ -391,77 +344,26 @@ def test_server_stops_gracefully_on_sigterm_and_keeps_its_data(tmp_path):
     assert server.process.wait(timeout=20) == 0
     log = open(os.path.join(home, "server.log")).read()
     assert "Fatal" not in log
-    # Same home, new process: keys and objects are still there, and the server is no longer open.
-    import subprocess as sp
-    port = server.port
-    again = sp.Popen([server.binary, "server", "--home", home, "--port", str(port)], stdout=sp.DEVNULL, stderr=sp.DEVNULL)
+    # Same home and port, new process: keys and objects are still there, and the server is no longer open.
     try:
-        deadline = time.time() + 20
-        while time.time() < deadline:
-            try:
-                urllib.request.urlopen(server.url + "/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+        server.start()
         assert c.get_object(Bucket="survives", Key="k")["Body"].read() == b"still here"
         with pytest.raises(urllib.error.HTTPError) as e:
             urllib.request.urlopen(server.url + "/v1/keys")
         assert e.value.code == 401
     finally:
-        again.terminate()
-        again.wait(timeout=20)
-        import shutil
-        shutil.rmtree(home, ignore_errors=True)
+        server.stop()
 
 
 def test_postgres_metadata_and_s3_storage_survive_a_restart(tmp_path):
     """The scaled-out configuration: metadata in PostgreSQL, bytes in a real S3 server (moto)."""
-    import time
-    import uuid
-    pg = os.environ.get("WHARF_TEST_POSTGRES_URL")
-    s3_url = os.environ.get("WHARF_TEST_S3_URL")
-    if not pg or not s3_url:
-        if os.environ.get("WHARF_TEST_REQUIRE_SERVICES") == "1":
-            pytest.fail("scripts/test must export WHARF_TEST_POSTGRES_URL and WHARF_TEST_S3_URL")
-        pytest.skip("WHARF_TEST_POSTGRES_URL / WHARF_TEST_S3_URL unset")
-    name = "compat_" + uuid.uuid4().hex[:12]
-    subprocess.run(["psql", pg, "-q", "-c", f"CREATE DATABASE {name}"], check=True)
-    database = pg.rsplit("/", 1)[0] + "/" + name
-    backing = boto3.client("s3", endpoint_url=s3_url, region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test")
-    backing.create_bucket(Bucket=name.replace("_", "-"))
-    storage = f"s3://{name.replace('_', '-')}/wharf?endpoint={s3_url}"
-    env = dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", WHARF_SECRET_KEY="ab" * 32)
-    binary = os.environ["WHARF_BIN"]
-    home = str(tmp_path / "home")
-    issued = subprocess.run([binary, "keys", "create", "--local", "--role", "admin", "--name", "pg", "--json",
-                             "--home", home, "--database", database, "--storage", storage],
-                            env=env, capture_output=True, text=True, check=True).stdout
     import json
-    key = json.loads(issued)
-    creds = (key["key"]["accessKeyId"], key["secret"])
-
-    from conftest import free_port
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-
-    def start():
-        process = subprocess.Popen([binary, "server", "--home", home, "--port", str(port), "--database", database, "--storage", storage],
-                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.time() + 20
-        while time.time() < deadline:
-            try:
-                urllib.request.urlopen(url + "/healthz", timeout=1)
-                return process
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("server did not start")
-
-    class Server:
-        pass
-    server = Server()
-    server.url = url
-    process = start()
+    args, env, backing, bucket = scaled_out_backends("compat_", "ab" * 32)
+    server = WharfServer(os.environ["WHARF_BIN"], home=str(tmp_path / "home"), args=args, env=env, start=False)
+    creds = server.local_key("admin", "pg")
+    url = server.url
     try:
+        server.start()
         ready = json.loads(urllib.request.urlopen(url + "/readyz").read())
         assert ready == {"ready": True, "database": "postgres", "objectStore": "s3"}
         c = client(server, creds)
@@ -471,16 +373,15 @@ def test_postgres_metadata_and_s3_storage_survive_a_restart(tmp_path):
         c.upload_file(str(tmp_path / "blob"), "scaled", "blobs/one.bin")
         c.put_object(Bucket="scaled", Key="small.txt", Body=b"tiny")
         # The bytes really live in the backing S3 bucket, under the configured prefix.
-        backing_keys = [o["Key"] for o in backing.list_objects_v2(Bucket=name.replace("_", "-"))["Contents"]]
+        backing_keys = [o["Key"] for o in backing.list_objects_v2(Bucket=bucket)["Contents"]]
         assert any(k.startswith("wharf") and k.endswith("blobs/one.bin") for k in backing_keys), backing_keys
-        process.terminate()
-        assert process.wait(timeout=20) == 0
-        process = start()
+        server.process.terminate()
+        assert server.process.wait(timeout=20) == 0
+        server.start()
         assert c.get_object(Bucket="scaled", Key="small.txt")["Body"].read() == b"tiny"
         (tmp_path / "back").unlink(missing_ok=True)
         c.download_file("scaled", "blobs/one.bin", str(tmp_path / "back"))
         assert (tmp_path / "back").read_bytes() == data
         assert sorted(o["Key"] for o in c.list_objects_v2(Bucket="scaled")["Contents"]) == ["blobs/one.bin", "small.txt"]
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        server.stop()
