@@ -13,6 +13,14 @@ public struct ValidityBitmap: Sendable, Equatable {
         self.count = count
     }
 
+    /// A bitmap over `words` as built by a reader: bit i of the words is row i, set when the row holds a value.
+    init(words: [UInt64], count: Int) {
+        precondition(words.count == (count + 63) >> 6, "\(words.count) words for \(count) rows")
+        self.words = words
+        offset = 0
+        self.count = count
+    }
+
     /// A bitmap from one flag per row.
     public init<S: Sequence>(_ flags: S) where S.Element == Bool {
         var bits = ValidityBitmap(count: 0)
@@ -36,6 +44,48 @@ public struct ValidityBitmap: Sendable, Equatable {
         if b >> 6 >= words.count { words.append(0) }
         count += 1
         self[count - 1] = valid
+    }
+
+    /// Appends `n` rows, all valid or all null, a word at a time.
+    public mutating func append(repeating valid: Bool, count n: Int) {
+        var left = n
+        while left > 0 && (count + offset) & 63 != 0 {
+            append(valid)
+            left -= 1
+        }
+        dropWordsPastEnd()
+        let fill: UInt64 = valid ? ~0 : 0
+        words.append(contentsOf: repeatElement(fill, count: (left + 63) >> 6))
+        count += left
+    }
+
+    /// Appends the rows of `other`, a word at a time.
+    public mutating func append(contentsOf other: ValidityBitmap) {
+        var row = 0
+        while row < other.count && (count + offset) & 63 != 0 {
+            append(other[row])
+            row += 1
+        }
+        // Now the next row starts a word: whole words of `other` from `row` on, shifted into place.
+        let left = other.count - row
+        guard left > 0 else { return }
+        dropWordsPastEnd()
+        let start = other.offset + row
+        let shift = UInt64(start & 63)
+        var w = start >> 6
+        for _ in 0..<((left + 63) >> 6) {
+            var word = other.words[w] >> shift
+            if shift != 0, w + 1 < other.words.count { word |= other.words[w + 1] << (64 - shift) }
+            words.append(word)
+            w += 1
+        }
+        count += left
+    }
+
+    /// Words after the one holding the last row (a slice shares its parent's) go, so rows can be appended by word.
+    private mutating func dropWordsPastEnd() {
+        let used = (count + offset + 63) >> 6
+        if words.count > used { words.removeLast(words.count - used) }
     }
 
     /// Rows `range` of this bitmap, sharing storage.

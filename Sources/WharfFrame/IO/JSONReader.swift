@@ -74,12 +74,12 @@ public enum JSONReader {
     }
 
     /// JSON Lines from `start`: the bytes are cut at newlines into parts (a record never contains a raw newline).
-    /// Each core parses parts into their own values, then turns each part into typed columns, and the typed columns
-    /// are joined in file order: columns keep the order in which keys first appear, a part lacking a key gives
-    /// nulls, and a column whose parts disagree on the type is typed from all its values, as one reader would.
-    static func readLines(_ b: UnsafeBufferPointer<UInt8>, from start: Int, options: Options) throws(FrameError) -> DataFrame {
+    /// Each core reads parts straight into typed columns, and the columns are joined in file order: columns keep
+    /// the order in which keys first appear, a part lacking a key gives nulls, and a column whose parts disagree on
+    /// the type is typed from all its values, as one reader would. `partCount` overrides how many parts (for tests).
+    static func readLines(_ b: UnsafeBufferPointer<UInt8>, from start: Int, options: Options, partCount: Int? = nil) throws(FrameError) -> DataFrame {
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        let parts = Swift.max(1, Swift.min(cores * 4, (b.count - start) / (256 << 10)))
+        let parts = Swift.max(1, partCount ?? Swift.min(cores * 4, (b.count - start) / (256 << 10)))
         var bounds = [start]
         for k in 1..<parts {
             var cut = Swift.max(bounds[k - 1], start + (b.count - start) * k / parts)
@@ -87,51 +87,50 @@ public enum JSONReader {
             bounds.append(cut)
         }
         bounds.append(b.count)
-        let results = ParallelSlots<LinesPart?>(parts, nil)
+        let results = ParallelSlots<Result<JSONLinesPart, JSONLinesPart.Failure>?>(parts, nil)
         let buffer = SendableBytes(b)
         let cuts = bounds
         DispatchQueue.concurrentPerform(iterations: parts) { k in
-            results[k] = parseLines(buffer.bytes, cuts[k]..<cuts[k + 1], options: options)
+            var part = JSONLinesPart(nested: options.nested)
+            do throws(JSONLinesPart.Failure) {
+                try part.read(buffer.bytes, cuts[k]..<cuts[k + 1])
+                part.padColumns()
+                results[k] = .success(part)
+            } catch {
+                results[k] = .failure(error)
+            }
         }
         // Names in order of first appearance over the parts in file order; a column is JSON if any part saw an object.
         var lineBase = 0
         var names: [String] = []
         var position: [String: Int] = [:]
-        var isJSON: [Bool] = []
-        var rows: [Int] = []
+        var jsonNames = Set<String>()
+        var read: [JSONLinesPart] = []
         for k in 0..<parts {
-            let part = results[k]!
-            if let e = part.error { throw e.located(lineBase: lineBase) }
-            lineBase += part.lines
-            rows.append(part.columns.rows)
-            for (j, name) in part.columns.names.enumerated() {
-                if let i = position[name] {
-                    isJSON[i] = isJSON[i] || part.columns.isJSON[j]
-                } else {
-                    position[name] = names.count
-                    names.append(name)
-                    isJSON.append(part.columns.isJSON[j])
+            switch results[k]! {
+            case .failure(let e):
+                let line = lineBase + e.line
+                throw FrameError(.badJSON, "line \(line), column \(e.column): \(e.message)", line: line)
+            case .success(let part):
+                lineBase += part.lines
+                for builder in part.builders {
+                    if position[builder.name] == nil {
+                        position[builder.name] = names.count
+                        names.append(builder.name)
+                    }
+                    if builder.isJSON { jsonNames.insert(builder.name) }
                 }
+                read.append(part)
             }
-        }
-        // Each part becomes typed columns on the thread that made it (its values are freed there too).
-        let typed = ParallelSlots<[String: Column]?>(parts, nil)
-        let jsonNames = Set(zip(names, isJSON).filter(\.1).map(\.0))
-        DispatchQueue.concurrentPerform(iterations: parts) { k in
-            let part = results[k]!.columns
             results[k] = nil
-            var columns: [String: Column] = [:]
-            for (j, name) in part.names.enumerated() {
-                columns[name] = Column(name, values: part.values[j], type: jsonNames.contains(name) ? .json : nil)
-            }
-            typed[k] = columns
         }
-        let partColumns = typed.array.map { $0! }
         let finished = ParallelSlots<Result<Column, FrameError>?>(names.count, nil)
-        let columnNames = names, rowCounts = rows
+        let columnNames = names, rowCounts = read.map(\.rows), json = jsonNames, partsRead = read
         DispatchQueue.concurrentPerform(iterations: names.count) { j in
             let name = columnNames[j]
-            var column = joinParts(name, partColumns.map { $0[name] }, rows: rowCounts, json: jsonNames.contains(name))
+            let isJSON = json.contains(name)
+            let pieces = partsRead.map { part in part.columnOfName[name].map { part.builders[$0] } }
+            var column = joinParts(name, pieces, rows: rowCounts, json: isJSON)
             if options.parseDates, column.type == .string { column = RecordColumns.datesIfAll(column) }
             if let t = options.schema[name] {
                 do throws(FrameError) { column = try column.cast(to: t, strict: true) } catch {
@@ -155,19 +154,22 @@ public enum JSONReader {
     }
 
     /// One column from its parts in file order (nil where a part lacks it): the typed buffers joined when every
-    /// part that has values agrees on the type, else typed again from all the values.
-    static func joinParts(_ name: String, _ parts: [Column?], rows: [Int], json: Bool) -> Column {
-        if parts.count == 1, let only = parts[0] { return only }
-        // A part whose values are all null says nothing about the type.
-        let informative = parts.compactMap { $0 }.filter { $0.nullCount < $0.count }
-        let types = Set(informative.map(\.type))
-        if types.count <= 1, let t = types.first ?? parts.compactMap({ $0 }).first?.type,
-           let joined = joinTyped(name, parts, rows: rows, type: t) {
-            return joined
+    /// part that has values agrees on the type, else typed again from all the values as read.
+    static func joinParts(_ name: String, _ parts: [JSONColumnBuilder?], rows: [Int], json: Bool) -> Column {
+        if !json {
+            let columns = parts.map { $0?.column() }
+            if columns.count == 1, let only = columns[0] { return only }
+            // A part whose values are all null says nothing about the type.
+            let informative = columns.compactMap { $0 }.filter { $0.nullCount < $0.count }
+            let types = Set(informative.map(\.type))
+            if types.count <= 1, let t = types.first ?? columns.compactMap({ $0 }).first?.type,
+               let joined = joinTyped(name, columns, rows: rows, type: t) {
+                return joined
+            }
         }
         var values: [Value] = []
         values.reserveCapacity(rows.reduce(0, +))
-        for (p, n) in zip(parts, rows) { values.append(contentsOf: p?.values ?? Array(repeating: .null, count: n)) }
+        for (p, n) in zip(parts, rows) { values.append(contentsOf: p?.allValues() ?? Array(repeating: .null, count: n)) }
         return Column(name, values: values, type: json ? .json : nil)
     }
 
@@ -176,7 +178,11 @@ public enum JSONReader {
     static func joinTyped(_ name: String, _ parts: [Column?], rows: [Int], type: DataType) -> Column? {
         var bits = ValidityBitmap(count: 0)
         for (p, n) in zip(parts, rows) {
-            for i in 0..<n { bits.append(p.map { $0.type == type && !$0.isNull(i) } ?? false) }
+            if let p, p.type == type {
+                if let v = p.validity { bits.append(contentsOf: v) } else { bits.append(repeating: true, count: n) }
+            } else {
+                bits.append(repeating: false, count: n)
+            }
         }
         func cat<T>(_ fill: T, _ extract: (Column.Storage) -> ArraySlice<T>?) -> ArraySlice<T> {
             var out: [T] = []
@@ -199,52 +205,6 @@ public enum JSONReader {
         default: return nil
         }
         return Column(name: name, storage: storage, validity: bits)
-    }
-
-    /// What one part of a JSON Lines file gave: its columns, how many lines it spans, its first malformed line.
-    struct LinesPart: @unchecked Sendable {
-        var columns: RecordColumns
-        var lines = 0
-        var error: LineError? = nil
-    }
-
-    /// A malformed record at a line counted from the start of its part.
-    struct LineError {
-        var line: Int
-        var column: Int
-        var message: String
-
-        func located(lineBase: Int) -> FrameError {
-            let line = lineBase + self.line
-            return FrameError(.badJSON, "line \(line), column \(column): \(message)", line: line)
-        }
-    }
-
-    static func parseLines(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, options: Options) -> LinesPart {
-        var part = LinesPart(columns: RecordColumns(options: options))
-        var line = 1
-        var pos = range.lowerBound
-        while pos < range.upperBound {
-            var end = pos
-            while end < range.upperBound, b[end] != 10 { end += 1 }
-            var p = JSONParser(UnsafeBufferPointer(rebasing: b[pos..<end]))
-            p.skipSpace()
-            if p.pos < end - pos {
-                do throws(JSONParser.Failure) {
-                    guard p.bytes[p.pos] == UInt8(ascii: "{") else { throw JSONParser.Failure(message: "expected a JSON object", offset: 0) }
-                    try part.columns.addRecord(&p)
-                    p.skipSpace()
-                    guard p.pos == end - pos else { throw p.fail("text after the record") }
-                } catch {
-                    part.error = LineError(line: line, column: error.offset + 1, message: error.message)
-                    return part
-                }
-            }
-            if end < range.upperBound { line += 1 }
-            pos = end + 1
-        }
-        part.lines = line - 1
-        return part
     }
 
     static func lineOf(_ offset: Int, _ b: UnsafeBufferPointer<UInt8>) -> Int {
@@ -275,42 +235,6 @@ struct RecordColumns {
         put(members, prefix: "")
         rows += 1
         for j in values.indices where values[j].count < rows { values[j].append(.null) }
-    }
-
-    /// Reads one record object (the parser is at its `{`) straight into the columns: the record's members and
-    /// flattened nested objects are never built as a tree, only their values.
-    mutating func addRecord(_ p: inout JSONParser) throws(JSONParser.Failure) {
-        try putObject(&p, prefix: "", depth: 0)
-        rows += 1
-        for j in values.indices where values[j].count < rows { values[j].append(.null) }
-    }
-
-    private mutating func putObject(_ p: inout JSONParser, prefix: String, depth: Int) throws(JSONParser.Failure) {
-        guard depth < 512 else { throw p.fail("nesting deeper than 512 levels") }
-        let n = p.bytes.count
-        p.pos += 1
-        p.skipSpace()
-        if p.pos < n, p.bytes[p.pos] == UInt8(ascii: "}") { p.pos += 1; return }
-        while true {
-            p.skipSpace()
-            guard p.pos < n, p.bytes[p.pos] == 34 else { throw p.fail("expected a quoted key") }
-            let key = try p.string()
-            p.skipSpace()
-            guard p.pos < n, p.bytes[p.pos] == UInt8(ascii: ":") else { throw p.fail("expected ':' after key \"\(key)\"") }
-            p.pos += 1
-            p.skipSpace()
-            let name = prefix.isEmpty ? key : prefix + key
-            if p.pos < n, p.bytes[p.pos] == UInt8(ascii: "{"), case .flatten(let sep) = options.nested {
-                try putObject(&p, prefix: name + sep, depth: depth + 1)
-            } else {
-                put(name, try p.value(depth: depth + 1))
-            }
-            p.skipSpace()
-            guard p.pos < n else { throw p.fail("unexpected end of input inside an object") }
-            if p.bytes[p.pos] == UInt8(ascii: ",") { p.pos += 1; continue }
-            if p.bytes[p.pos] == UInt8(ascii: "}") { p.pos += 1; return }
-            throw p.fail("expected ',' or '}' in an object")
-        }
     }
 
     private mutating func put(_ members: [(String, JSONValue)], prefix: String) {
