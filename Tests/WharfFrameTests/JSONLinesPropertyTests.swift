@@ -140,6 +140,30 @@ enum RandomJSONLines {
         }
     }
 
+    @Test func filesReadAsTheirText() throws {
+        let lines = RandomJSONLines.lines(seed: 7, count: 400)
+        let text = lines.joined(separator: "\n")
+        let expected = try JSONReader.read(string: text)
+        let dir = SharedData.temporaryDirectory()
+        let plain = dir.appendingPathComponent("lines.jsonl").path
+        let zipped = dir.appendingPathComponent("lines.jsonl.gz").path
+        let marked = dir.appendingPathComponent("bom.jsonl").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: plain))
+        try Data(Gzip.compress(Array(text.utf8))).write(to: URL(fileURLWithPath: zipped))
+        try Data([0xEF, 0xBB, 0xBF] + Array(text.utf8)).write(to: URL(fileURLWithPath: marked))
+        for path in [plain, zipped, marked] {
+            let f = try JSONReader.read(path: path)
+            #expect(f.columnNames == expected.columnNames, "\(path)")
+            for name in expected.columnNames { #expect(f[name].values == expected[name].values, "\(path) \(name)") }
+        }
+        let empty = dir.appendingPathComponent("empty.jsonl").path
+        try Data().write(to: URL(fileURLWithPath: empty))
+        #expect((#expect(throws: FrameError.self) { try JSONReader.read(path: empty) })?.code == .emptyFile)
+        let blank = dir.appendingPathComponent("blank.jsonl").path
+        try Data(" \n\n".utf8).write(to: URL(fileURLWithPath: blank))
+        #expect((#expect(throws: FrameError.self) { try JSONReader.read(path: blank) })?.code == .emptyFile)
+    }
+
     @Test func theSameTextInOtherUnicodeFormsIsOneColumn() throws {
         let f = try JSONReader.read(string: "{\"caf\u{E9}\": 1}\n{\"cafe\u{301}\": 2}\n{\"caf\\u00e9\": 3}\n")
         #expect(f.columnNames == ["caf\u{E9}"])

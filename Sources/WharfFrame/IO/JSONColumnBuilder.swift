@@ -218,3 +218,89 @@ struct JSONColumnBuilder {
         }
     }
 }
+
+extension JSONColumnBuilder {
+    /// The type of the finished column, nil when it holds no value (a part of nulls says nothing about the type).
+    var valueType: DataType? {
+        switch kind {
+        case .empty: return nil
+        case .int64: return .int64
+        case .double, .numbers: return .double
+        case .bool: return .bool
+        case .string: return .string
+        case .list: return .list
+        case .values: return values.allSatisfy(\.isNull) ? nil : Column.inferType(values)
+        }
+    }
+
+    /// One column from the builders of its parts in file order (nil where a part lacks the column). When the parts
+    /// with values agree on a typed array, the arrays are moved one after another into the column (a string is
+    /// not copied, so not retained and released again); else the column is typed from all the values as read.
+    static func join(_ name: String, _ parts: inout [JSONColumnBuilder?], rows: [Int], json: Bool) -> Column {
+        if !json {
+            if parts.count == 1, let only = parts[0] { return only.column() }
+            let types = Set(parts.compactMap { $0?.valueType })
+            if types.count <= 1, !parts.contains(where: { $0?.kind == .values }) {
+                return joinTyped(name, &parts, rows: rows, type: types.first)
+            }
+        }
+        var all: [Value] = []
+        all.reserveCapacity(rows.reduce(0, +))
+        for (p, n) in zip(parts, rows) { all.append(contentsOf: p?.allValues() ?? Array(repeating: .null, count: n)) }
+        return Column(name, values: all, type: json ? .json : nil)
+    }
+
+    /// Parts whose values all have `type` (nil: no part has a value), joined array to array.
+    private static func joinTyped(_ name: String, _ parts: inout [JSONColumnBuilder?], rows: [Int], type: DataType?) -> Column {
+        var bits = ValidityBitmap(count: 0)
+        for (p, n) in zip(parts, rows) {
+            if let p, p.valueType == type {
+                bits.append(contentsOf: ValidityBitmap(words: p.words, count: p.count))
+            } else {
+                bits.append(repeating: false, count: n)
+            }
+        }
+        let storage: Column.Storage
+        switch type {
+        case .int64?: storage = .int64(ArraySlice(moved(&parts, rows: rows, fill: 0) { $0.kind == .int64 ? take(&$0.ints) : nil }))
+        case .double?:
+            storage = .double(ArraySlice(moved(&parts, rows: rows, fill: 0) {
+                $0.kind == .double || $0.kind == .numbers ? take(&$0.doubles) : nil
+            }))
+        case .bool?: storage = .bool(ArraySlice(moved(&parts, rows: rows, fill: false) { $0.kind == .bool ? take(&$0.bools) : nil }))
+        case .list?: storage = .list(ArraySlice(moved(&parts, rows: rows, fill: []) { $0.kind == .list ? take(&$0.lists) : nil }))
+        default:
+            storage = .string(ArraySlice(moved(&parts, rows: rows, fill: "") { $0.kind == .string ? take(&$0.strings) : nil }))
+        }
+        return Column(name: name, storage: storage, validity: bits)
+    }
+
+    private static func take<T>(_ a: inout [T]) -> [T] {
+        let out = a
+        a = []
+        return out
+    }
+
+    /// The arrays `take` gives up, one after another (`fill` for a part it has none for), each element moved: the
+    /// array it came from is left holding `fill`, so freeing it frees no element.
+    private static func moved<T>(_ parts: inout [JSONColumnBuilder?], rows: [Int], fill: T,
+                                 _ take: (inout JSONColumnBuilder) -> [T]?) -> [T] {
+        [T](unsafeUninitializedCapacity: rows.reduce(0, +)) { out, initialized in
+            var at = 0
+            for k in parts.indices {
+                let n = rows[k]
+                let target = UnsafeMutableBufferPointer(rebasing: out[at..<(at + n)])
+                if parts[k] != nil, var piece = take(&parts[k]!) {
+                    piece.withUnsafeMutableBufferPointer { source in
+                        _ = target.moveInitialize(fromContentsOf: source)
+                        if !_isPOD(T.self) { source.initialize(repeating: fill) }
+                    }
+                } else {
+                    target.initialize(repeating: fill)
+                }
+                at += n
+            }
+            initialized = at
+        }
+    }
+}

@@ -25,6 +25,11 @@ public enum JSONReader {
     public static func read(path: String, options: Options = Options()) throws(FrameError) -> DataFrame {
         let file = try FileByteSource(path: path)
         guard file.size > 0 else { throw FrameError(.emptyFile, "\(path) is empty", field: path) }
+        if !Gzip.isGzip(try file.bytes(0..<Swift.min(2, file.size))), let mapped = MappedFile(path: path, size: file.size) {
+            return try withExtendedLifetime(mapped) { () throws(FrameError) -> DataFrame in
+                try read(buffer: mapped.bytes, options: options, label: path)
+            }
+        }
         var bytes = try file.bytes(0..<file.size)
         if Gzip.isGzip(bytes) { bytes = try Gzip.decompress(bytes) }
         return try read(bytes: bytes, options: options, label: path)
@@ -35,39 +40,41 @@ public enum JSONReader {
     }
 
     public static func read(bytes: [UInt8], options: Options = Options(), label: String = "input") throws(FrameError) -> DataFrame {
-        if bytes.prefix(65536).contains(0) { throw FrameError(.notText, "\(label) is not text (it contains NUL bytes)", field: label) }
-        var builder = RecordColumns(options: options)
-        var fromLines: DataFrame? = nil
-        try bytes.withUnsafeBufferPointer { (b: UnsafeBufferPointer<UInt8>) throws(FrameError) in
-            var start = 0
-            if b.count >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { start = 3 }
-            var probe = JSONParser(b, at: start)
-            probe.skipSpace()
-            guard probe.pos < b.count else { throw FrameError(.emptyFile, "\(label) has no records", field: label) }
-            if b[probe.pos] == UInt8(ascii: "[") {
-                var p = probe
-                var parsed: JSONValue = .null
-                do throws(JSONParser.Failure) {
-                    parsed = try p.value()
-                    p.skipSpace()
-                    guard p.pos == b.count else { throw p.fail("text after the array of records") }
-                } catch {
-                    throw FrameError(.badJSON, "line \(lineOf(error.offset, b)): \(error.message)", line: lineOf(error.offset, b))
-                }
-                guard case .array(let items) = parsed else { throw FrameError(.badJSON, "expected an array of records") }
-                for (i, item) in items.enumerated() {
-                    guard case .object(let members) = item else {
-                        throw FrameError(.badJSON, "record \(i) is not an object", row: i)
-                    }
-                    builder.add(members)
-                }
-                return
-            }
-            fromLines = try readLines(b, from: start, options: options)
+        try bytes.withUnsafeBufferPointer { (b: UnsafeBufferPointer<UInt8>) throws(FrameError) -> DataFrame in
+            try read(buffer: b, options: options, label: label)
         }
-        if let fromLines {
-            guard fromLines.rowCount > 0 else { throw FrameError(.emptyFile, "\(label) has no records", field: label) }
-            return fromLines
+    }
+
+    static func read(buffer b: UnsafeBufferPointer<UInt8>, options: Options, label: String) throws(FrameError) -> DataFrame {
+        if UnsafeBufferPointer(rebasing: b.prefix(65536)).contains(0) {
+            throw FrameError(.notText, "\(label) is not text (it contains NUL bytes)", field: label)
+        }
+        var start = 0
+        if b.count >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { start = 3 }
+        var probe = JSONParser(b, at: start)
+        probe.skipSpace()
+        guard probe.pos < b.count else { throw FrameError(.emptyFile, "\(label) has no records", field: label) }
+        guard b[probe.pos] == UInt8(ascii: "[") else {
+            let frame = try readLines(b, from: start, options: options)
+            guard frame.rowCount > 0 else { throw FrameError(.emptyFile, "\(label) has no records", field: label) }
+            return frame
+        }
+        var p = probe
+        var parsed: JSONValue = .null
+        do throws(JSONParser.Failure) {
+            parsed = try p.value()
+            p.skipSpace()
+            guard p.pos == b.count else { throw p.fail("text after the array of records") }
+        } catch {
+            throw FrameError(.badJSON, "line \(lineOf(error.offset, b)): \(error.message)", line: lineOf(error.offset, b))
+        }
+        guard case .array(let items) = parsed else { throw FrameError(.badJSON, "expected an array of records") }
+        var builder = RecordColumns(options: options)
+        for (i, item) in items.enumerated() {
+            guard case .object(let members) = item else {
+                throw FrameError(.badJSON, "record \(i) is not an object", row: i)
+            }
+            builder.add(members)
         }
         guard builder.rows > 0 else { throw FrameError(.emptyFile, "\(label) has no records", field: label) }
         return try builder.frame()
@@ -124,13 +131,20 @@ public enum JSONReader {
             }
             results[k] = nil
         }
+        // Each column's builders from all parts, held only here, so their arrays can be moved into the column.
+        let pieces = ParallelSlots<[JSONColumnBuilder?]>(names.count, [])
+        for (j, name) in names.enumerated() {
+            pieces[j] = read.map { part in part.columnOfName[name].map { part.builders[$0] } }
+        }
+        let rowCounts = read.map(\.rows)
+        read = []
         let finished = ParallelSlots<Result<Column, FrameError>?>(names.count, nil)
-        let columnNames = names, rowCounts = read.map(\.rows), json = jsonNames, partsRead = read
+        let columnNames = names, json = jsonNames
         DispatchQueue.concurrentPerform(iterations: names.count) { j in
             let name = columnNames[j]
-            let isJSON = json.contains(name)
-            let pieces = partsRead.map { part in part.columnOfName[name].map { part.builders[$0] } }
-            var column = joinParts(name, pieces, rows: rowCounts, json: isJSON)
+            var builders = pieces[j]
+            pieces[j] = []
+            var column = JSONColumnBuilder.join(name, &builders, rows: rowCounts, json: json.contains(name))
             if options.parseDates, column.type == .string { column = RecordColumns.datesIfAll(column) }
             if let t = options.schema[name] {
                 do throws(FrameError) { column = try column.cast(to: t, strict: true) } catch {
@@ -151,60 +165,6 @@ public enum JSONReader {
             throw FrameError(.unknownColumn, "schema names column '\(name)', which no record has", field: name)
         }
         return try DataFrame(columns)
-    }
-
-    /// One column from its parts in file order (nil where a part lacks it): the typed buffers joined when every
-    /// part that has values agrees on the type, else typed again from all the values as read.
-    static func joinParts(_ name: String, _ parts: [JSONColumnBuilder?], rows: [Int], json: Bool) -> Column {
-        if !json {
-            let columns = parts.map { $0?.column() }
-            if columns.count == 1, let only = columns[0] { return only }
-            // A part whose values are all null says nothing about the type.
-            let informative = columns.compactMap { $0 }.filter { $0.nullCount < $0.count }
-            let types = Set(informative.map(\.type))
-            if types.count <= 1, let t = types.first ?? columns.compactMap({ $0 }).first?.type,
-               let joined = joinTyped(name, columns, rows: rows, type: t) {
-                return joined
-            }
-        }
-        var values: [Value] = []
-        values.reserveCapacity(rows.reduce(0, +))
-        for (p, n) in zip(parts, rows) { values.append(contentsOf: p?.allValues() ?? Array(repeating: .null, count: n)) }
-        return Column(name, values: values, type: json ? .json : nil)
-    }
-
-    /// Parts of one storage type joined buffer to buffer; a missing or all-null part gives null rows. Nil for types
-    /// without a plain buffer.
-    static func joinTyped(_ name: String, _ parts: [Column?], rows: [Int], type: DataType) -> Column? {
-        var bits = ValidityBitmap(count: 0)
-        for (p, n) in zip(parts, rows) {
-            if let p, p.type == type {
-                if let v = p.validity { bits.append(contentsOf: v) } else { bits.append(repeating: true, count: n) }
-            } else {
-                bits.append(repeating: false, count: n)
-            }
-        }
-        func cat<T>(_ fill: T, _ extract: (Column.Storage) -> ArraySlice<T>?) -> ArraySlice<T> {
-            var out: [T] = []
-            out.reserveCapacity(rows.reduce(0, +))
-            for (p, n) in zip(parts, rows) {
-                if let p, p.type == type, let v = extract(p.storage) { out.append(contentsOf: v) } else {
-                    out.append(contentsOf: repeatElement(fill, count: n))
-                }
-            }
-            return ArraySlice(out)
-        }
-        let storage: Column.Storage
-        switch type {
-        case .int64: storage = .int64(cat(0) { if case .int64(let v) = $0 { return v }; return nil })
-        case .double: storage = .double(cat(0) { if case .double(let v) = $0 { return v }; return nil })
-        case .bool: storage = .bool(cat(false) { if case .bool(let v) = $0 { return v }; return nil })
-        case .string: storage = .string(cat("") { if case .string(let v) = $0 { return v }; return nil })
-        case .json: storage = .json(cat("") { if case .json(let v) = $0 { return v }; return nil })
-        case .list: storage = .list(cat([]) { if case .list(let v) = $0 { return v }; return nil })
-        default: return nil
-        }
-        return Column(name: name, storage: storage, validity: bits)
     }
 
     static func lineOf(_ offset: Int, _ b: UnsafeBufferPointer<UInt8>) -> Int {
