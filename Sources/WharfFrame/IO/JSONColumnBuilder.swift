@@ -25,6 +25,8 @@ struct JSONColumnBuilder {
     private var values: [Value] = []
     /// Bit i set when row i holds a value.
     private var words: [UInt64] = []
+    /// Rows the column is expected to reach, so its arrays grow once.
+    private var expectedRows = 0
 
     init(name: String) { self.name = name }
 
@@ -149,6 +151,23 @@ struct JSONColumnBuilder {
         case .list: lists = Array(repeating: [], count: count)
         case .values: values = Array(repeating: .null, count: count)
         case .numbers, .empty: break
+        }
+        reserve(rows: expectedRows)
+    }
+
+    /// Room for `rows` rows in the arrays in use (and in those a first value creates).
+    mutating func reserve(rows: Int) {
+        expectedRows = rows
+        words.reserveCapacity((rows + 63) >> 6)
+        switch kind {
+        case .empty: break
+        case .int64: ints.reserveCapacity(rows)
+        case .double: doubles.reserveCapacity(rows)
+        case .numbers: ints.reserveCapacity(rows); doubles.reserveCapacity(rows); wasDouble.reserveCapacity(rows)
+        case .bool: bools.reserveCapacity(rows)
+        case .string: strings.reserveCapacity(rows)
+        case .list: lists.reserveCapacity(rows)
+        case .values: values.reserveCapacity(rows)
         }
     }
 

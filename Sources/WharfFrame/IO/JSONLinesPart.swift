@@ -45,6 +45,8 @@ struct JSONLinesPart {
     var rows = 0
     /// Lines the part spans (newlines in it).
     var lines = 0
+    /// Rows the part is expected to hold, from the length of its first lines; 0 until estimated.
+    var expectedRows = 0
 
     init(nested: JSONReader.Nested) {
         if case .flatten(let sep) = nested { separator = sep } else { separator = nil }
@@ -77,6 +79,11 @@ struct JSONLinesPart {
             }
             if end < range.upperBound { line += 1 }
             pos = end + 1
+            if rows == 256 && expectedRows == 0 {
+                // Records of a file are much alike: the arrays are sized once for the part's length, not doubled.
+                expectedRows = (range.count / Swift.max(1, pos - range.lowerBound) + 1) * 256 * 9 / 8
+                for j in builders.indices { builders[j].reserve(rows: expectedRows) }
+            }
         }
         lines = line - 1
     }
@@ -238,6 +245,7 @@ struct JSONLinesPart {
             found = builders.count
             columnOfName[name] = found
             builders.append(JSONColumnBuilder(name: name))
+            if expectedRows > 0 { builders[found].reserve(rows: expectedRows) }
         }
         keys[k].column = found
         return found
