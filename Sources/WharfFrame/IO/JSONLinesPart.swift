@@ -12,6 +12,11 @@ struct JSONLinesPart {
     struct KnownKey {
         var start: Int
         var length: Int
+        /// The first eight bytes (zero after the key's end), little-endian.
+        var head: UInt64
+        /// Whether the key is spelt in the file as its bytes (no quote, backslash or control character), so a
+        /// record's key can be matched against it without finding the key's end first.
+        var plain: Bool
         /// The column a plain value under this key goes to, -1 until one is seen.
         var column = -1
         /// The level an object under this key is flattened through, -1 until one is seen.
@@ -186,7 +191,27 @@ struct JSONLinesPart {
     }
 
     /// The key at the parser (at its opening quote) among the keys known at `level`, added when new.
-    private mutating func key(_ p: inout JSONParser, level: Int) throws(JSONParser.Failure) -> Int {
+    @inline(__always) private mutating func key(_ p: inout JSONParser, level: Int) throws(JSONParser.Failure) -> Int {
+        let start = p.pos + 1
+        // The key that followed the last one matched, compared in place: its bytes, then the closing quote.
+        let expected = levels[level].expected
+        if expected >= 0 {
+            let known = keys[expected]
+            let n = known.length
+            if known.plain, n <= 8, start + 8 <= p.bytes.count, start + n < p.bytes.count, p.bytes[start + n] == 34 {
+                let word = UnsafeRawPointer(p.bytes.baseAddress! + start).loadUnaligned(as: UInt64.self)
+                let mask: UInt64 = n == 8 ? ~0 : (1 << UInt64(n * 8)) &- 1
+                if word & mask == known.head {
+                    p.pos = start + n + 1
+                    levels[level].expected = known.next
+                    return expected
+                }
+            }
+        }
+        return try anyKey(&p, level: level)
+    }
+
+    private mutating func anyKey(_ p: inout JSONParser, level: Int) throws(JSONParser.Failure) -> Int {
         let start = p.pos + 1
         let end = JSONLinesPart.plainEnd(p.bytes, from: start)
         if end < p.bytes.count, p.bytes[end] == 34 {
@@ -212,7 +237,10 @@ struct JSONLinesPart {
             } while i != first
         }
         let i = keys.count
-        keys.append(KnownKey(start: keyBytes.count, length: k.count))
+        var head: UInt64 = 0
+        for (b, byte) in k.prefix(8).enumerated() { head |= UInt64(byte) << UInt64(b * 8) }
+        let plain = !k.contains { $0 == 34 || $0 == 92 || $0 < 0x20 }
+        keys.append(KnownKey(start: keyBytes.count, length: k.count, head: head, plain: plain))
         keyBytes.append(contentsOf: k)
         if first < 0 {
             keys[i].next = i

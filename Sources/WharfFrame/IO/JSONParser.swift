@@ -50,7 +50,17 @@ struct JSONParser {
         self.pos = pos
     }
 
-    mutating func skipSpace() {
+    /// Most tokens are not preceded by whitespace, or by one space: those cost one or two compares here.
+    @inline(__always) mutating func skipSpace() {
+        if pos < bytes.count {
+            let c = bytes[pos]
+            if c > 32 { return }
+            if c == 32, pos + 1 < bytes.count, bytes[pos + 1] > 32 { pos += 1; return }
+        }
+        skipSpaceRun()
+    }
+
+    mutating func skipSpaceRun() {
         while pos < bytes.count {
             let c = bytes[pos]
             if c == 32 || c == 9 || c == 10 || c == 13 { pos += 1 } else { break }
