@@ -27,8 +27,6 @@ struct JSONLinesPart {
 
     /// The keys of objects at one place in the records (the top level, or under one flattened key).
     struct KeyLevel {
-        /// What column names at this level start with: "" at the top, "value." under `value`.
-        var prefix: String
         /// The key expected next: after a key matches, the one that followed it when it was added.
         var expected = -1
         var last = -1
@@ -46,7 +44,9 @@ struct JSONLinesPart {
     var columnOfName: [String: Int] = [:]
     var keys: [KnownKey] = []
     var keyBytes: [UInt8] = []
-    var levels = [KeyLevel(prefix: "")]
+    var levels = [KeyLevel()]
+    /// What column names at each level start with: "" at the top, "value." under `value`.
+    var prefixes = [""]
     var rows = 0
     /// Lines the part spans (newlines in it).
     var lines = 0
@@ -193,19 +193,23 @@ struct JSONLinesPart {
     /// The key at the parser (at its opening quote) among the keys known at `level`, added when new.
     @inline(__always) private mutating func key(_ p: inout JSONParser, level: Int) throws(JSONParser.Failure) -> Int {
         let start = p.pos + 1
-        // The key that followed the last one matched, compared in place: its bytes, then the closing quote.
+        // The key that followed the last one matched, then a few after it, compared in place: the bytes, then the
+        // closing quote.
         let expected = levels[level].expected
-        if expected >= 0 {
-            let known = keys[expected]
-            let n = known.length
-            if known.plain, n <= 8, start + 8 <= p.bytes.count, start + n < p.bytes.count, p.bytes[start + n] == 34 {
-                let word = UnsafeRawPointer(p.bytes.baseAddress! + start).loadUnaligned(as: UInt64.self)
-                let mask: UInt64 = n == 8 ? ~0 : (1 << UInt64(n * 8)) &- 1
-                if word & mask == known.head {
+        if expected >= 0, start + 8 <= p.bytes.count {
+            let word = UnsafeRawPointer(p.bytes.baseAddress! + start).loadUnaligned(as: UInt64.self)
+            var i = expected
+            for _ in 0..<6 {
+                let known = keys[i]
+                let n = known.length
+                let mask: UInt64 = n >= 8 ? ~0 : (1 << UInt64(n * 8)) &- 1
+                if word & mask == known.head, known.plain, n <= 8, start + n < p.bytes.count, p.bytes[start + n] == 34 {
                     p.pos = start + n + 1
                     levels[level].expected = known.next
-                    return expected
+                    return i
                 }
+                i = known.next
+                if i == expected { break }
             }
         }
         return try anyKey(&p, level: level)
@@ -265,7 +269,7 @@ struct JSONLinesPart {
     private mutating func column(_ k: Int, of level: Int) -> Int {
         let j = keys[k].column
         if j >= 0 { return j }
-        let name = levels[level].prefix + keyText(k)
+        let name = prefixes[level] + keyText(k)
         let found: Int
         if let known = columnOfName[name] {
             found = known
@@ -282,7 +286,8 @@ struct JSONLinesPart {
     private mutating func childLevel(_ k: Int, of level: Int) -> Int {
         let l = keys[k].level
         if l >= 0 { return l }
-        levels.append(KeyLevel(prefix: levels[level].prefix + keyText(k) + separator!))
+        levels.append(KeyLevel())
+        prefixes.append(prefixes[level] + keyText(k) + separator!)
         keys[k].level = levels.count - 1
         return levels.count - 1
     }
