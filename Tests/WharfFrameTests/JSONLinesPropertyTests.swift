@@ -192,3 +192,32 @@ enum RandomJSONLines {
         #expect(open?.message == "line 2, column 21: unterminated string")
     }
 }
+
+@Suite struct ValidityBitmapAppendTests {
+    @Test func appendingBitmapsAndRunsMatchesAppendingFlags() async {
+        await propertyCheck(count: 100, input: Gen.int(in: 0...Int(Int32.max))) { seed in
+            var rng = SeededGenerator(seed: UInt64(seed))
+            var bits = ValidityBitmap(count: 0)
+            var flags: [Bool] = []
+            for _ in 0..<Int.random(in: 1...8, using: &rng) {
+                let n = Int.random(in: 0...200, using: &rng)
+                switch Int.random(in: 0..<3, using: &rng) {
+                case 0:
+                    let v = Bool.random(using: &rng)
+                    bits.append(repeating: v, count: n)
+                    flags += Array(repeating: v, count: n)
+                default:
+                    // A slice of a longer bitmap, so its rows start inside a word it shares.
+                    let source = (0..<(n + 70)).map { _ in Bool.random(using: &rng) }
+                    let from = Int.random(in: 0...70, using: &rng)
+                    bits.append(contentsOf: ValidityBitmap(source).slice(from..<(from + n)))
+                    flags += source[from..<(from + n)]
+                }
+            }
+            #expect(bits == ValidityBitmap(flags))
+            #expect(bits.nullCount == flags.filter { !$0 }.count)
+            bits.append(false)
+            #expect(!bits[flags.count] && bits.count == flags.count + 1)
+        }
+    }
+}

@@ -47,7 +47,7 @@ public struct ValidityBitmap: Sendable, Equatable {
     }
 
     /// Appends `n` rows, all valid or all null, a word at a time.
-    public mutating func append(repeating valid: Bool, count n: Int) {
+    mutating func append(repeating valid: Bool, count n: Int) {
         var left = n
         while left > 0 && (count + offset) & 63 != 0 {
             append(valid)
@@ -60,7 +60,7 @@ public struct ValidityBitmap: Sendable, Equatable {
     }
 
     /// Appends the rows of `other`, a word at a time.
-    public mutating func append(contentsOf other: ValidityBitmap) {
+    mutating func append(contentsOf other: ValidityBitmap) {
         var row = 0
         while row < other.count && (count + offset) & 63 != 0 {
             append(other[row])
