@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # WharfFrame benchmark against pandas, pyarrow and polars, side by side in one run on the same files.
 # Usage: Benchmarks/frame.sh        Env: FRAME_ROWS (1000000), FRAME_GROUP_ROWS (3000000), FRAME_JSON_ROWS (300000),
-#   FRAME_TASKS (tasks to run, default "read groupby-int groupby-str join read-json"; FRAME_TASKS=read times only the CSV read),
+#   FRAME_TASKS (tasks to run, default "read read-mixed groupby-int groupby-str join read-json"; FRAME_TASKS=read times only
+#   the numeric CSV read, read-mixed the CSV of numbers, text, dates and bools),
 #   FRAME_WORK (data folder), FRAME_BENCH_BIN (a built WharfFrameBench) or WHARF_BUILD_PATH (scratch path to build in)
 # Each task runs in its own process (best of 3 timed runs; peak RSS of that process). Ratios: anchor time / Wharf time
 # (above 1 means Wharf is faster), for wall time and for CPU time of all threads (the fairer figure when other work
@@ -55,6 +56,30 @@ if not os.path.exists(transcript):
             out.write(json.dumps({"person": "%032x" % int(rng.integers(0, 1 << 62)), "event": e, "value": value,
                                   "time": int(rng.integers(0, 715))}) + "\n")
     os.replace(transcript + ".tmp", transcript)
+# A CSV shaped like the lead-scoring and Starbucks files: numbers mixed with low-cardinality text, an id, a date and a
+# bool, with some empty fields (nulls).
+mixed = os.path.join(work, f"mixed_{rows}.csv")
+if not os.path.exists(mixed):
+    def holes(values, share):
+        return [None if h else v for v, h in zip(values, rng.random(rows) < share)]
+    cols = {}
+    for j in range(5):
+        cols[f"x{j}"] = holes(np.round(rng.normal(0, 100, rows), 4).tolist(), 0.01 if j == 0 else 0.0)
+    for j in range(3):
+        cols[f"n{j}"] = rng.integers(0, 100_000, rows)
+    cities = np.array(["Mumbai", "Thane & Outskirts", "Other Cities", "Other Cities of Maharashtra", "Other Metro Cities",
+                       "Tier II Cities", "Select"])
+    sources = np.array(["Google", "Direct Traffic", "Olark Chat", "Organic Search", "Reference", "Welingak Website",
+                        "Referral Sites", "Facebook", "bing", "Click2call"])
+    cols["city"] = holes(cities[rng.integers(0, len(cities), rows)].tolist(), 0.05)
+    cols["source"] = sources[rng.integers(0, len(sources), rows)]
+    cols["gender"] = holes(np.array(["F", "M", "O"])[rng.integers(0, 3, rows)].tolist(), 0.02)
+    cols["id"] = ["%032x" % v for v in rng.integers(0, 1 << 62, rows)]
+    days = rng.integers(0, 3650, rows)
+    cols["became_member_on"] = (np.datetime64("2013-01-01") + days).astype(str)
+    cols["converted"] = np.where(rng.random(rows) < 0.4, "True", "False")
+    pl.DataFrame(cols).write_csv(mixed + ".tmp")
+    os.replace(mixed + ".tmp", mixed)
 PY
 
 cat > "$WORK/anchor.py" <<'PY'
@@ -83,8 +108,8 @@ def read_json(path):
         return pajson.read_json(path)
     return pl.read_ndjson(path)
 
-if task in ("read", "read-json"):
-    reader = read if task == "read" else read_json
+if task in ("read", "read-mixed", "read-json"):
+    reader = read_json if task == "read-json" else read
     first = reader(a)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     del first
@@ -115,7 +140,7 @@ else
     swift build -c release "${SCRATCH[@]}" --product WharfFrameBench
     BIN="$(swift build -c release "${SCRATCH[@]}" --show-bin-path)/WharfFrameBench"
 fi
-NUMERIC="$WORK/numeric_$ROWS.csv"; TABLE="$WORK/groups_$GROUP_ROWS.csv"; SMALL="$WORK/dim_100000.csv"
+NUMERIC="$WORK/numeric_$ROWS.csv"; MIXED="$WORK/mixed_$ROWS.csv"; TABLE="$WORK/groups_$GROUP_ROWS.csv"; SMALL="$WORK/dim_100000.csv"
 JSONL="$WORK/transcript_$JSON_ROWS.jsonl"
 : > "$WORK/results.tsv"
 run_task() {  # task, fileA, [fileB]
@@ -124,9 +149,10 @@ run_task() {  # task, fileA, [fileB]
     done
     "$BIN" "$1" "$2" ${3:-} | awk -F'\t' '{print $1 "\twharf\t" $2 "\t" $3 "\t" $4}' >> "$WORK/results.tsv"
 }
-for task in ${FRAME_TASKS:-read groupby-int groupby-str join read-json}; do
+for task in ${FRAME_TASKS:-read read-mixed groupby-int groupby-str join read-json}; do
     case "$task" in
         read) run_task read "$NUMERIC" ;;
+        read-mixed) run_task read-mixed "$MIXED" ;;
         groupby-int|groupby-str) run_task "$task" "$TABLE" ;;
         join) run_task join "$TABLE" "$SMALL" ;;
         read-json) run_task read-json "$JSONL" ;;

@@ -1,5 +1,5 @@
 // WharfFrame benchmark: one task per process so peak memory (ru_maxrss) belongs to that task alone.
-// Usage: WharfFrameBench read FILE | read-json FILE | groupby-int FILE | groupby-str FILE | join BIG SMALL
+// Usage: WharfFrameBench read FILE | read-mixed FILE | read-json FILE | groupby-int FILE | groupby-str FILE | join BIG SMALL
 // Prints one line: task<TAB>best wall seconds<TAB>peak RSS MiB<TAB>best CPU seconds (all threads)<TAB>check value.
 // Timings are the best of 3 runs.
 import Foundation
@@ -41,14 +41,14 @@ func best(_ runs: Int, _ body: () throws -> String) rethrows -> (wall: Double, c
 
 let args = CommandLine.arguments
 guard args.count >= 3 else {
-    FileHandle.standardError.write(Data("usage: WharfFrameBench read|read-json|groupby-int|groupby-str|join FILE [SMALL]\n".utf8))
+    FileHandle.standardError.write(Data("usage: WharfFrameBench read|read-mixed|read-json|groupby-int|groupby-str|join FILE [SMALL]\n".utf8))
     exit(64)
 }
 let task = args[1]
 do {
     let result: (wall: Double, cpu: Double, check: String)
     switch task {
-    case "read":
+    case "read", "read-mixed":
         // Peak memory is taken from a single read before the timed repeats.
         let f = try CSVReader.read(path: args[2])
         let rss = peakMiB()
@@ -56,7 +56,8 @@ do {
             let g = try CSVReader.read(path: args[2])
             return "\(g.rowCount)x\(g.columnCount)"
         }
-        print("read\t\(r.wall)\t\(rss)\t\(r.cpu)\t\(r.check) (\(f.rowCount) rows)")
+        let types = task == "read" ? "" : ", " + f.columns.map { "\($0.name):\($0.type)" }.joined(separator: ",")
+        print("\(task)\t\(r.wall)\t\(rss)\t\(r.cpu)\t\(r.check) (\(f.rowCount) rows\(types))")
         exit(0)
     case "read-json":
         let f = try JSONReader.read(path: args[2])
