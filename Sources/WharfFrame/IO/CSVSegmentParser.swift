@@ -41,21 +41,41 @@ struct CSVSegmentParser {
         self.parseDates = parseDates
         self.slots = slots
         fastFields = fieldToSink.map { s in
-            guard s >= 0 else { return FastField(kind: .skip, pointer: nil) }
+            guard s >= 0 else { return FastField(kind: .skip, pointer: nil, sink: -1) }
+            let kind: FastField.Kind
             switch slots[s].kind {
-            case .double: return FastField(kind: .double, pointer: slots[s].pointer)
-            case .int64: return FastField(kind: .int64, pointer: slots[s].pointer)
-            default: return FastField(kind: .none, pointer: nil)
+            case .double: kind = .double
+            case .int64: kind = .int64
+            case .float: kind = .float
+            case .bool: kind = .bool
+            case .string: kind = .string
+            case .date: kind = .date
+            case .timestamp: kind = .timestamp
             }
+            return FastField(kind: kind, pointer: slots[s].pointer, sink: s)
         }
     }
 
-    /// How the fast loops store a field: a plain number straight into its column array, `skip` (a column not kept)
-    /// or `none` (the tokenizer).
+    /// How the fast loops store a field: straight into its column array by its type, or `skip` (a column not kept).
     struct FastField: @unchecked Sendable {
-        enum Kind: UInt8 { case none, double, int64, skip }
+        enum Kind: UInt8 { case double, int64, float, bool, string, date, timestamp, skip }
         let kind: Kind
         let pointer: UnsafeMutableRawPointer?
+        /// The sink index (-1 for `skip`).
+        let sink: Int
+
+        /// Writes the value the general path leaves in a null row.
+        @inline(__always) func storeFiller(_ row: Int) {
+            switch kind {
+            case .double: pointer!.assumingMemoryBound(to: Double.self)[row] = 0
+            case .int64, .timestamp: pointer!.assumingMemoryBound(to: Int64.self)[row] = 0
+            case .float: pointer!.assumingMemoryBound(to: Float.self)[row] = 0
+            case .bool: pointer!.assumingMemoryBound(to: Bool.self)[row] = false
+            case .date: pointer!.assumingMemoryBound(to: Int32.self)[row] = 0
+            case .string: pointer!.assumingMemoryBound(to: String.self)[row] = ""
+            case .skip: break
+            }
+        }
     }
     /// Per field position of a record.
     let fastFields: [FastField]
@@ -64,17 +84,22 @@ struct CSVSegmentParser {
         var out = CSVSegmentOutcome(sinks: sinks.count)
         var tok = CSVTokenizer(bytes, delimiter: delimiter, strict: strict, newline: newline)
         let fast = fastFields
-        // Records of numbers (and skipped columns) only go through the field-end index; a record it cannot take is
-        // read below, and the index takes over again after it.
-        var index = fast.allSatisfy({ $0.kind != .none }) ? CSVFieldIndex(bytes: 16 << 10) : nil
-        defer { index?.deallocate() }
+        // Records go through the field-end index; a record it cannot take is read below, and the index takes over
+        // again after it.
+        var index = CSVFieldIndex(bytes: 16 << 10)
+        let texts = UnsafeMutablePointer<CSVTextReuse>.allocate(capacity: fast.count)
+        for f in fast.indices { (texts + f).initialize(to: CSVTextReuse(active: fast[f].kind == .string)) }
+        defer {
+            index.deallocate()
+            for f in fast.indices { texts[f].deallocate() }
+            texts.deinitialize(count: fast.count)
+            texts.deallocate()
+        }
         while out.rows < maxRows {
-            if index != nil {
-                fast.withUnsafeBufferPointer { plan in
-                    numericRecords(plan, bytes, &index!, position: &tok.position, rows: &out.rows, rowBase: rowBase, maxRows: maxRows)
-                }
-                if out.rows >= maxRows { break }
+            fast.withUnsafeBufferPointer { plan in
+                indexedRecords(plan, texts, bytes, &index, position: &tok.position, out: &out, rowBase: rowBase, maxRows: maxRows)
             }
+            if out.rows >= maxRows { break }
             guard tok.startRecord() else { break }
             let recordStart = tok.position
             let row = rowBase + out.rows
@@ -145,7 +170,7 @@ struct CSVSegmentParser {
                 guard let (v, n) = NumberParsing.fastInt(p) else { return false }
                 target.pointer!.assumingMemoryBound(to: Int64.self)[row] = v
                 used = n
-            case .none, .skip:
+            default:
                 return false
             }
             // The value stored above is rewritten by the general path when the field turns out not to end here.

@@ -76,20 +76,22 @@ struct CSVFieldIndex {
 }
 
 extension CSVSegmentParser {
-    /// Reads whole records from `position` on while every field is a plain number of a numeric column (or a column
-    /// not kept) and the record has exactly `fieldCount` fields, storing the values at rows `rowBase + rows`...
-    /// Returns at the first record it cannot take (left to the general path), at the last 64 bytes of the segment,
-    /// or at `maxRows`; `position` is then the start of the record to read next.
+    /// Reads whole records from `position` on while every field is one the index can take (a plain number, a text
+    /// that is not an NA token, a date, a timestamp, a bool, an empty field, or a column not kept) and the record has
+    /// exactly `fieldCount` fields, storing the values at rows `rowBase + out.rows`... Returns at the first record it
+    /// cannot take (left to the general path, which reads it as if the index had never started it), at the last 64
+    /// bytes of the segment, or at `maxRows`; `position` is then the start of the record to read next.
     @inline(__always)
-    func numericRecords(_ plan: UnsafeBufferPointer<FastField>, _ bytes: UnsafeBufferPointer<UInt8>, _ index: inout CSVFieldIndex,
-                        position: inout Int, rows: inout Int, rowBase: Int, maxRows: Int) {
+    func indexedRecords(_ plan: UnsafeBufferPointer<FastField>, _ texts: UnsafeMutablePointer<CSVTextReuse>,
+                        _ bytes: UnsafeBufferPointer<UInt8>, _ index: inout CSVFieldIndex,
+                        position: inout Int, out: inout CSVSegmentOutcome, rowBase: Int, maxRows: Int) {
         let base = bytes.baseAddress!
         // Every indexed field then has `fastReadAhead` readable bytes after its start.
         let limit = bytes.count - 64
         let fields = plan.count
         let last = fields - 1
         let delimiter = self.delimiter, newline = self.newline
-        while rows < maxRows, position < limit {
+        while out.rows < maxRows, position < limit {
             if index.resume != position, !index.seek(position) {
                 index.build(base, from: position, limit: limit, delimiter: delimiter, newline: newline)
             }
@@ -97,10 +99,12 @@ extension CSVSegmentParser {
             let origin = index.start
             var e = index.next
             var record = position
-            let startRows = rows
-            records: while rows < maxRows, e + fields <= index.count {
-                let row = rowBase + rows
+            let startRows = out.rows
+            var nulls = 0
+            records: while out.rows < maxRows, e + fields <= index.count {
+                let row = rowBase + out.rows
                 var s = record
+                nulls = 0
                 for f in 0..<fields {
                     let end = origin + Int(ends[e + f])
                     var length = end - s
@@ -111,33 +115,68 @@ extension CSVSegmentParser {
                         guard base[end] == delimiter else { break records }
                     }
                     let target = plan[f]
+                    let p = base + s
+                    if length == 0 {
+                        // A record of one empty field is a blank line, which the general path skips.
+                        guard fields > 1 else { break records }
+                        if target.kind == .skip { s = end + 1; continue }
+                        // An empty unquoted field is null in every column type; the filler is the general path's.
+                        target.storeFiller(row)
+                        out.nullRows[target.sink].append(out.rows)
+                        nulls += 1
+                        s = end + 1
+                        continue
+                    }
                     switch target.kind {
                     case .double:
-                        guard let v = NumberParsing.fieldDouble(base + s, length) else { break records }
+                        guard let v = NumberParsing.fieldDouble(p, length) else { break records }
                         target.pointer!.assumingMemoryBound(to: Double.self)[row] = v
                     case .int64:
-                        guard let v = NumberParsing.fieldInt(base + s, length) else { break records }
+                        guard let v = NumberParsing.fieldInt(p, length) else { break records }
                         target.pointer!.assumingMemoryBound(to: Int64.self)[row] = v
+                    case .float:
+                        guard let v = NumberParsing.fieldDouble(p, length) else { break records }
+                        target.pointer!.assumingMemoryBound(to: Float.self)[row] = Float(v)
+                    case .string:
+                        // NA tokens (nulls) are left to the general path.
+                        guard length > na.maxLength || !na.contains(p, length) else { break records }
+                        target.pointer!.assumingMemoryBound(to: String.self)[row] = texts[f].string(p, length)
+                    case .date:
+                        guard let v = CivilDate.parseDate(UnsafeBufferPointer(start: p, count: length)) else { break records }
+                        target.pointer!.assumingMemoryBound(to: Int32.self)[row] = v
+                    case .timestamp:
+                        let buf = UnsafeBufferPointer(start: p, count: length)
+                        let v: Int64
+                        if let t = CivilDate.parseTimestamp(buf) { v = t }
+                        else if let d = CivilDate.parseDate(buf) { v = Int64(d) * 86_400_000_000 }
+                        else { break records }
+                        target.pointer!.assumingMemoryBound(to: Int64.self)[row] = v
+                    case .bool:
+                        guard let v = NumberParsing.bool(p, length) else { break records }
+                        target.pointer!.assumingMemoryBound(to: Bool.self)[row] = v
                     case .skip:
                         break
-                    case .none:
-                        break records
                     }
                     s = end + 1
                 }
-                rows += 1
+                out.rows += 1
                 e += fields
                 record = s
             }
             position = record
             index.next = e
             index.resume = record
-            // Stopped inside the index: that record needs the general path. Otherwise the stretch is used up; a
-            // stretch that held no whole record is left to the general path too (a record longer than the
-            // stretch, or a quote).
-            if e + fields <= index.count || rows >= maxRows { return }
+            // Stopped inside the index: that record needs the general path, which records its nulls again. Otherwise
+            // the stretch is used up; a stretch that held no whole record is left to the general path too (a record
+            // longer than the stretch, or a quote).
+            if e + fields <= index.count || out.rows >= maxRows {
+                if nulls > 0, out.rows < maxRows {
+                    for k in out.nullRows.indices where out.nullRows[k].last == out.rows { out.nullRows[k].removeLast() }
+                }
+                return
+            }
             index.resume = -1
-            if rows == startRows { return }
+            if out.rows == startRows { return }
         }
     }
 }
