@@ -75,6 +75,12 @@ struct CSVFieldIndex {
     }
 }
 
+/// Which columns a segment's records have, as a type: the record loop is compiled once per case, so a file of numbers
+/// only gets a loop without the other types' code (small enough for the compiler to inline the number parsers).
+protocol CSVRecordColumns { static var anyType: Bool { get } }
+enum CSVNumberColumns: CSVRecordColumns { static var anyType: Bool { false } }
+enum CSVAnyColumns: CSVRecordColumns { static var anyType: Bool { true } }
+
 extension CSVSegmentParser {
     /// Reads whole records from `position` on while every field is one the index can take (a plain number, a text
     /// that is not an NA token, a date, a timestamp, a bool, an empty field, or a column not kept) and the record has
@@ -82,7 +88,7 @@ extension CSVSegmentParser {
     /// cannot take (left to the general path, which reads it as if the index had never started it), at the last 64
     /// bytes of the segment, or at `maxRows`; `position` is then the start of the record to read next.
     @inline(__always)
-    func indexedRecords(_ plan: UnsafeBufferPointer<FastField>, _ texts: UnsafeMutablePointer<CSVTextReuse>,
+    func indexedRecords<Columns: CSVRecordColumns>(_: Columns.Type, _ plan: UnsafeBufferPointer<FastField>, _ texts: UnsafeMutablePointer<CSVTextReuse>,
                         _ bytes: UnsafeBufferPointer<UInt8>, _ index: inout CSVFieldIndex,
                         position: inout Int, out: inout CSVSegmentOutcome, rowBase: Int, maxRows: Int) {
         let base = bytes.baseAddress!
@@ -135,16 +141,18 @@ extension CSVSegmentParser {
                         guard let v = NumberParsing.fieldInt(p, length) else { break records }
                         target.pointer!.assumingMemoryBound(to: Int64.self)[row] = v
                     case .float:
-                        guard let v = NumberParsing.fieldDouble(p, length) else { break records }
+                        // The general path's parse (a NaN there is an NA token), so `fieldDouble` is inlined once.
+                        guard Columns.anyType, let v = NumberParsing.double(p, length), !v.isNaN else { break records }
                         target.pointer!.assumingMemoryBound(to: Float.self)[row] = Float(v)
                     case .string:
                         // NA tokens (nulls) are left to the general path.
-                        guard length > na.maxLength || !na.contains(p, length) else { break records }
+                        guard Columns.anyType, length > na.maxLength || !na.contains(p, length) else { break records }
                         target.pointer!.assumingMemoryBound(to: String.self)[row] = texts[f].string(p, length)
                     case .date:
-                        guard let v = CivilDate.parseDate(UnsafeBufferPointer(start: p, count: length)) else { break records }
+                        guard Columns.anyType, let v = CivilDate.parseDate(UnsafeBufferPointer(start: p, count: length)) else { break records }
                         target.pointer!.assumingMemoryBound(to: Int32.self)[row] = v
                     case .timestamp:
+                        guard Columns.anyType else { break records }
                         let buf = UnsafeBufferPointer(start: p, count: length)
                         let v: Int64
                         if let t = CivilDate.parseTimestamp(buf) { v = t }
@@ -152,7 +160,7 @@ extension CSVSegmentParser {
                         else { break records }
                         target.pointer!.assumingMemoryBound(to: Int64.self)[row] = v
                     case .bool:
-                        guard let v = NumberParsing.bool(p, length) else { break records }
+                        guard Columns.anyType, let v = NumberParsing.bool(p, length) else { break records }
                         target.pointer!.assumingMemoryBound(to: Bool.self)[row] = v
                     case .skip:
                         break

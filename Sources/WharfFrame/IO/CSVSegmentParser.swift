@@ -87,6 +87,7 @@ struct CSVSegmentParser {
         // Records go through the field-end index; a record it cannot take is read below, and the index takes over
         // again after it.
         var index = CSVFieldIndex(bytes: 16 << 10)
+        let numbersOnly = fast.allSatisfy { $0.kind == .double || $0.kind == .int64 || $0.kind == .skip }
         let texts = UnsafeMutablePointer<CSVTextReuse>.allocate(capacity: fast.count)
         for f in fast.indices { (texts + f).initialize(to: CSVTextReuse(active: fast[f].kind == .string)) }
         defer {
@@ -97,7 +98,11 @@ struct CSVSegmentParser {
         }
         while out.rows < maxRows {
             fast.withUnsafeBufferPointer { plan in
-                indexedRecords(plan, texts, bytes, &index, position: &tok.position, out: &out, rowBase: rowBase, maxRows: maxRows)
+                if numbersOnly {
+                    indexedRecords(CSVNumberColumns.self, plan, texts, bytes, &index, position: &tok.position, out: &out, rowBase: rowBase, maxRows: maxRows)
+                } else {
+                    indexedRecords(CSVAnyColumns.self, plan, texts, bytes, &index, position: &tok.position, out: &out, rowBase: rowBase, maxRows: maxRows)
+                }
             }
             if out.rows >= maxRows { break }
             guard tok.startRecord() else { break }
