@@ -146,8 +146,9 @@ extension CSVSegmentParser {
                         target.pointer!.assumingMemoryBound(to: Float.self)[row] = Float(v)
                     case .string:
                         // NA tokens (nulls) are left to the general path.
-                        guard Columns.anyType, length > na.maxLength || !na.contains(p, length) else { break records }
-                        target.pointer!.assumingMemoryBound(to: String.self)[row] = texts[f].string(p, length)
+                        guard Columns.anyType, let v = texts[f].string(p, length, isNull: { p, n in n <= na.maxLength && na.contains(p, n) })
+                        else { break records }
+                        target.pointer!.assumingMemoryBound(to: String.self)[row] = v
                     case .date:
                         guard Columns.anyType, let v = CivilDate.parseDate(UnsafeBufferPointer(start: p, count: length)) else { break records }
                         target.pointer!.assumingMemoryBound(to: Int32.self)[row] = v

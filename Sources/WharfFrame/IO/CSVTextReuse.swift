@@ -37,9 +37,11 @@ struct CSVTextReuse {
     }
 
     /// The text of the `n` bytes at `p` (which has at least 8 readable bytes after it), the same value as
-    /// `String(decoding:as: UTF8.self)`.
-    @inline(__always) mutating func string(_ p: UnsafePointer<UInt8>, _ n: Int) -> String {
-        guard let bytes, n <= Self.width, n > 0 else { return Self.make(p, n) }
+    /// `String(decoding:as: UTF8.self)`, or nil when `isNull` says the bytes are an NA token. A text found here passed
+    /// `isNull` when it was kept, so only new texts are checked.
+    @inline(__always) mutating func string(_ p: UnsafePointer<UInt8>, _ n: Int,
+                                           isNull: (UnsafePointer<UInt8>, Int) -> Bool) -> String? {
+        guard let bytes, n <= Self.width, n > 0 else { return isNull(p, n) ? nil : Self.make(p, n) }
         let raw = UnsafeRawPointer(p)
         var a = raw.loadUnaligned(as: UInt64.self)
         let b: UInt64
@@ -56,6 +58,7 @@ struct CSVTextReuse {
             hits &+= 1
             return strings![slot]
         }
+        if isNull(p, n) { return nil }
         let s = Self.make(p, n)
         misses &+= 1
         if misses == Self.trial, hits < misses {
