@@ -1,7 +1,7 @@
 /// Calendar arithmetic on the proleptic Gregorian calendar without time zones (dates as days since 1970-01-01).
 public enum CivilDate {
     /// Days since 1970-01-01 of a calendar date.
-    @inlinable public static func days(year: Int, month: Int, day: Int) -> Int32 {
+    @inlinable @inline(__always) public static func days(year: Int, month: Int, day: Int) -> Int32 {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -87,7 +87,7 @@ public enum CivilDate {
         return day * 86_400_000_000 + Int64(h * 3600 + mi * 60 + sec) * 1_000_000 + Int64(micros)
     }
 
-    @inlinable static func digits(_ p: UnsafeBufferPointer<UInt8>, _ at: Int, _ len: Int) -> Int? {
+    @inlinable @inline(__always) static func digits(_ p: UnsafeBufferPointer<UInt8>, _ at: Int, _ len: Int) -> Int? {
         var v = 0
         for i in at..<(at + len) {
             let c = Int(p[i]) - 48
