@@ -173,21 +173,28 @@ enum NumberParsing {
         return (negative ? -Int64(v) : Int64(v), i + n)
     }
 
-    /// A field of known length `count`: an optional `-`, then at most eight bytes of digits with at most one `.`
-    /// among them (at least one digit). Two loads and no branch on the sign or the digit count: a branch on the sign
-    /// is mispredicted for about half the values of signed data. Longer fields go through `fastDouble`; nil for
-    /// anything else (the general path then reads the field). Needs `fastReadAhead` readable bytes at `p`.
-    @inline(__always) static func fieldDouble(_ p: UnsafePointer<UInt8>, _ count: Int) -> Double? {
+    /// The common start of `fieldDouble` and `fieldInt`: the (at most eight) bytes after an optional `-` of a field of
+    /// known length `count`, each minus ASCII '0', the sign (1 for `-`) and the length without it; nil when that length
+    /// is not 1 to 8 (the caller then reads the field in full). Two loads, no branch on the sign.
+    @inline(__always) static func shortField(_ p: UnsafePointer<UInt8>, _ count: Int) -> (x: UInt64, sign: UInt64, n: Int)? {
         let raw = UnsafeRawPointer(p)
         let lo = raw.loadUnaligned(as: UInt64.self).littleEndian
         let hi = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self).littleEndian
         let sign: UInt64 = lo & 0xFF == 45 ? 1 : 0
         let n = count &- Int(sign)
-        guard n >= 1 && n <= 8 else {
+        guard n >= 1 && n <= 8 else { return nil }
+        return (fieldBytes(lo, hi, sign) ^ 0x3030_3030_3030_3030, sign, n)
+    }
+
+    /// A field of known length `count`: an optional `-`, then at most eight bytes of digits with at most one `.`
+    /// among them (at least one digit). Two loads and no branch on the sign or the digit count: a branch on the sign
+    /// is mispredicted for about half the values of signed data. Longer fields go through `fastDouble`; nil for
+    /// anything else (the general path then reads the field). Needs `fastReadAhead` readable bytes at `p`.
+    @inline(__always) static func fieldDouble(_ p: UnsafePointer<UInt8>, _ count: Int) -> Double? {
+        guard let (x, sign, n) = shortField(p, count) else {
             guard let (v, used) = fastDouble(p), used == count else { return nil }
             return v
         }
-        let x = fieldBytes(lo, hi, sign) ^ 0x3030_3030_3030_3030
         let nonDigit = nonDigits(x, n)
         let hasDot = nonDigit != 0
         let dot = nonDigit.trailingZeroBitCount &>> 3
@@ -207,16 +214,10 @@ enum NumberParsing {
     /// A field of known length `count`: an optional `-` and up to eight digits without a branch on either; longer
     /// fields go through `fastInt`; nil for anything else. Needs `fastReadAhead` readable bytes at `p`.
     @inline(__always) static func fieldInt(_ p: UnsafePointer<UInt8>, _ count: Int) -> Int64? {
-        let raw = UnsafeRawPointer(p)
-        let lo = raw.loadUnaligned(as: UInt64.self).littleEndian
-        let hi = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self).littleEndian
-        let sign: UInt64 = lo & 0xFF == 45 ? 1 : 0
-        let n = count &- Int(sign)
-        guard n >= 1 && n <= 8 else {
+        guard let (x, sign, n) = shortField(p, count) else {
             guard let (v, used) = fastInt(p), used == count else { return nil }
             return v
         }
-        let x = fieldBytes(lo, hi, sign) ^ 0x3030_3030_3030_3030
         guard nonDigits(x, n) == 0 else { return nil }
         let v = Int64(bitPattern: digitsValue(x, n))
         let s = Int64(bitPattern: sign)
