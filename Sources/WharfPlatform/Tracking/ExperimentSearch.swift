@@ -51,15 +51,7 @@ struct ExperimentSearch {
             var lexer = FilterLexer(text: clause, field: "order_by[\(index)]")
             let (field, position) = try parseIdentifier(&lexer, ordering: true)
             if case .tag = field { throw lexer.error(at: position, "experiments are ordered by name, experiment_id, creation_time or last_update_time") }
-            var ascending = true
-            if let direction = try lexer.next() {
-                guard case .word(let word) = direction.token, ["ASC", "DESC"].contains(word.uppercased()) else {
-                    throw lexer.error(at: direction.position, "expected ASC or DESC")
-                }
-                ascending = word.uppercased() == "ASC"
-                if let extra = try lexer.next() { throw lexer.error(at: extra.position, "unexpected text after the direction") }
-            }
-            search.orders.append((field, ascending))
+            search.orders.append((field, try lexer.orderDirection()))
         }
         return search
     }

@@ -234,6 +234,16 @@ struct FilterLexer {
         return (entity, name, first.position)
     }
 
+    /// Reads the rest of an `order_by` clause: nothing (ascending), or ASC or DESC and then nothing.
+    mutating func orderDirection() throws -> Bool {
+        guard let direction = try next() else { return true }
+        guard case .word(let word) = direction.token, ["ASC", "DESC"].contains(word.uppercased()) else {
+            throw error(at: direction.position, "expected ASC or DESC")
+        }
+        if let extra = try next() { throw error(at: extra.position, "unexpected text after the direction") }
+        return word.uppercased() == "ASC"
+    }
+
     /// Reads a comparison operator: a symbol (`<>` is `!=`), LIKE, ILIKE, IN or NOT IN.
     mutating func comparisonOperator(after subject: String? = nil) throws -> (op: RunFilter.Operator, position: Int) {
         guard let token = try next() else {
@@ -335,15 +345,7 @@ public struct RunOrder: Sendable, Equatable {
         var lexer = FilterLexer(text: text, field: field)
         let (entity, key, _) = try RunFilter.parseIdentifier(&lexer)
         guard entity != .dataset else { throw lexer.error(at: 0, "cannot order by dataset fields") }
-        var ascending = true
-        if let direction = try lexer.next() {
-            guard case .word(let word) = direction.token, ["ASC", "DESC"].contains(word.uppercased()) else {
-                throw lexer.error(at: direction.position, "expected ASC or DESC")
-            }
-            ascending = word.uppercased() == "ASC"
-            if let extra = try lexer.next() { throw lexer.error(at: extra.position, "unexpected text after the direction") }
-        }
-        return RunOrder(entity: entity, key: key, ascending: ascending)
+        return RunOrder(entity: entity, key: key, ascending: try lexer.orderDirection())
     }
 }
 
