@@ -12,14 +12,23 @@ public struct WharfError: Error, Sendable, Equatable, CustomStringConvertible {
         case `internal` = "Internal"
     }
 
+    /// A finer reason within a kind, for faces whose protocol tells them apart (MLflow answers a duplicate
+    /// name with RESOURCE_ALREADY_EXISTS and a changed param with INVALID_PARAMETER_VALUE, both conflicts here).
+    public enum Reason: String, Sendable {
+        case alreadyExists
+        case immutable
+    }
+
     public var kind: Kind
     public var message: String
     public var field: String?
+    public var reason: Reason?
 
-    public init(_ kind: Kind, _ message: String, field: String? = nil) {
+    public init(_ kind: Kind, _ message: String, field: String? = nil, reason: Reason? = nil) {
         self.kind = kind
         self.message = message
         self.field = field
+        self.reason = reason
     }
 
     public var code: String { kind.rawValue }
