@@ -20,6 +20,10 @@ public enum SigV4Error: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidChunk(String)
     /// The body ended before the aws-chunked terminator.
     case incompleteBody
+    /// A session token that does not belong to the credential, or one sent with a long-term key, or missing.
+    case invalidToken
+    /// Temporary credentials past their expiry.
+    case expiredToken
 
     /// The S3 error code the API layer answers with.
     public var s3Code: String {
@@ -34,6 +38,8 @@ public enum SigV4Error: Error, Sendable, Hashable, CustomStringConvertible {
         case .contentSHA256Mismatch: "XAmzContentSHA256Mismatch"
         case .invalidChunk: "InvalidChunkSizeError"
         case .incompleteBody: "IncompleteBody"
+        case .invalidToken: "InvalidToken"
+        case .expiredToken: "ExpiredToken"
         }
     }
 
@@ -60,6 +66,8 @@ public enum SigV4Error: Error, Sendable, Hashable, CustomStringConvertible {
         case .chunkSignatureMismatch: "an aws-chunked chunk signature or trailer checksum does not match"
         case .invalidChunk(let m): "malformed aws-chunked body: \(m)"
         case .incompleteBody: "the body ended before the announced end"
+        case .invalidToken: "The provided token is malformed or otherwise invalid."
+        case .expiredToken: "The provided token has expired."
         }
     }
 }

@@ -55,24 +55,63 @@ public struct SigV4Verifier: Sendable {
     }
 
     /// Checks a request's signature; `secret` returns the secret for an access key id, nil when
-    /// the key does not exist.
+    /// the key does not exist. Requests carrying a session token are refused: long-term secrets only.
     public func verify(
         _ request: SigV4Request, now: Date = Date(), secret: (String) async throws -> String?
     ) async throws -> SigV4Verification {
+        try await verify(request, now: now) { id in try await secret(id).map { SigV4SigningSecret(secret: $0) } }
+    }
+
+    /// Checks a request's signature against long-term or temporary credentials: `credential` returns what
+    /// is known of an access key id (nil when it does not exist). Temporary credentials must come with their
+    /// session token (`x-amz-security-token`, signed or in a presigned query) and before their expiry.
+    /// `bodySHA256` is the hex SHA-256 of a body the caller has already read: the payload hash when the
+    /// request has no `x-amz-content-sha256` header, as every AWS service but S3 allows.
+    public func verify(
+        _ request: SigV4Request, now: Date = Date(), bodySHA256: String? = nil,
+        credential: (String) async throws -> SigV4SigningSecret?
+    ) async throws -> SigV4Verification {
         if let authorization = request.header("authorization") {
+            let token = request.header("x-amz-security-token")
             if authorization.hasPrefix("AWS ") {
-                return try await verifyHeaderV2(request, credential: authorization.dropFirst(4), now: now, secret: secret)
+                return try await verifyHeaderV2(request, credential: authorization.dropFirst(4), now: now) { id in
+                    try await self.secret(id, credential: credential, token: token, now: now)
+                }
             }
-            return try await verifyHeader(request, authorization: authorization, now: now, secret: secret)
+            return try await verifyHeader(request, authorization: authorization, now: now, bodySHA256: bodySHA256) { id in
+                try await self.secret(id, credential: credential, token: token, now: now)
+            }
         }
         let items = SigV4.queryItems(request.query)
         if items.contains(where: { $0.name == "X-Amz-Signature" }) {
-            return try await verifyPresigned(request, items: items, now: now, secret: secret)
+            let token = items.first { $0.name == "X-Amz-Security-Token" }?.value
+            return try await verifyPresigned(request, items: items, now: now) { id in
+                try await self.secret(id, credential: credential, token: token, now: now)
+            }
         }
         if items.contains(where: { $0.name == "AWSAccessKeyId" }) {
-            return try await verifyPresignedV2(request, items: items, now: now, secret: secret)
+            let token = items.first { $0.name.lowercased() == "x-amz-security-token" }?.value
+            return try await verifyPresignedV2(request, items: items, now: now) { id in
+                try await self.secret(id, credential: credential, token: token, now: now)
+            }
         }
         throw SigV4Error.missingAuthentication
+    }
+
+    /// The secret of a credential after its session token and expiry are checked.
+    private func secret(
+        _ accessKeyId: String, credential: (String) async throws -> SigV4SigningSecret?, token: String?, now: Date
+    ) async throws -> String? {
+        guard let found = try await credential(accessKeyId) else { return nil }
+        switch (found.sessionTokenSHA256, token) {
+        case (nil, nil): break
+        case (nil, _?): throw SigV4Error.invalidToken
+        case (_?, nil): throw SigV4Error.invalidToken
+        case (let digest?, let token?):
+            guard constantTimeEqual(digest, SigV4.sha256Hex(Array(token.utf8))) else { throw SigV4Error.invalidToken }
+        }
+        if let expiresAt = found.expiresAt, now >= expiresAt { throw SigV4Error.expiredToken }
+        return found.secret
     }
 
     struct Credential {
@@ -97,7 +136,7 @@ public struct SigV4Verifier: Sendable {
     }
 
     func verifyHeader(
-        _ request: SigV4Request, authorization: String, now: Date, secret: (String) async throws -> String?
+        _ request: SigV4Request, authorization: String, now: Date, bodySHA256: String?, secret: (String) async throws -> String?
     ) async throws -> SigV4Verification {
         let trimmed = authorization.trimmingCharacters(in: .whitespaces)
         guard let space = trimmed.firstIndex(of: " ") else { throw SigV4Error.malformed("Authorization header has no parameters") }
@@ -113,13 +152,12 @@ public struct SigV4Verifier: Sendable {
             throw SigV4Error.malformed("Authorization needs Credential, SignedHeaders and Signature")
         }
         let credential = try parseCredential(credentialText)
-        guard let timestamp = request.header("x-amz-date") else { throw SigV4Error.malformed("x-amz-date header is missing") }
-        guard let date = SigV4.parseTimestamp(timestamp) else { throw SigV4Error.malformed("x-amz-date '\(timestamp)' is not yyyyMMddTHHmmssZ") }
+        let (timestamp, date) = try Self.requestTime(request)
         guard timestamp.hasPrefix(credential.date) else { throw SigV4Error.invalidScope("scope date \(credential.date) is not the request's day") }
         guard abs(date.timeIntervalSince(now)) <= maximumClockSkew else { throw SigV4Error.requestTimeTooSkewed }
         let signedHeaders = signedText.split(separator: ";").map { $0.lowercased() }
         guard signedHeaders.contains("host") else { throw SigV4Error.malformed("SignedHeaders must include host") }
-        guard let payloadHash = request.header("x-amz-content-sha256") else {
+        guard let payloadHash = request.header("x-amz-content-sha256") ?? bodySHA256 else {
             throw SigV4Error.malformed("x-amz-content-sha256 header is missing")
         }
         guard let secretKey = try await secret(credential.accessKeyId) else { throw SigV4Error.invalidAccessKeyId(credential.accessKeyId) }
@@ -184,6 +222,37 @@ public struct SigV4Verifier: Sendable {
         guard constantTimeEqual(expected, signature.lowercased()) else { throw SigV4Error.signatureDoesNotMatch }
         let payload: SigV4Payload = payloadHash == SigV4.unsignedPayload ? .unsigned : .sha256(payloadHash)
         return SigV4Verification(accessKeyId: credential.accessKeyId, payload: payload, decodedContentLength: nil, trailerHeader: nil)
+    }
+}
+
+extension SigV4Verifier {
+    /// The request's signing time: `x-amz-date`, or else the `Date` header (RFC 1123), which SigV4 allows
+    /// in its place; the string to sign always carries the basic ISO 8601 form.
+    static func requestTime(_ request: SigV4Request) throws(SigV4Error) -> (timestamp: String, date: Date) {
+        if let timestamp = request.header("x-amz-date") {
+            guard let date = SigV4.parseTimestamp(timestamp) else { throw .malformed("x-amz-date '\(timestamp)' is not yyyyMMddTHHmmssZ") }
+            return (timestamp, date)
+        }
+        guard let text = request.header("date") else { throw .malformed("neither an x-amz-date nor a Date header is present") }
+        guard let date = SigV4.parseTimestamp(text) ?? HTTPDate.parse(text) else {
+            throw .malformed("Date '\(text)' is neither an RFC 1123 date nor yyyyMMddTHHmmssZ")
+        }
+        return (SigV4.timestamp(date), date)
+    }
+}
+
+/// What verification needs to know of one access key id: its secret and, for temporary credentials,
+/// the SHA-256 of their session token and when they expire.
+public struct SigV4SigningSecret: Sendable {
+    public var secret: String
+    /// Hex SHA-256 of the session token the request must carry; nil for long-term keys, which must carry none.
+    public var sessionTokenSHA256: String?
+    public var expiresAt: Date?
+
+    public init(secret: String, sessionTokenSHA256: String? = nil, expiresAt: Date? = nil) {
+        self.secret = secret
+        self.sessionTokenSHA256 = sessionTokenSHA256
+        self.expiresAt = expiresAt
     }
 }
 

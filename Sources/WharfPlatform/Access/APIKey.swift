@@ -1,18 +1,20 @@
-/// What a key may do. Each role includes the ones below it: admin > write > read.
+/// What a key may do. `admin` includes `write`, which includes `read` and `invoke`; `read` (describe, list,
+/// get) and `invoke` (only calls that run a model or function: InvokeEndpoint, Lambda Invoke,
+/// StartSyncExecution, what an outside application is given) include nothing else.
 public enum Role: String, Sendable, Codable, CaseIterable {
     case admin
     case write
     case read
+    case invoke
 
-    private var rank: Int {
-        switch self {
-        case .admin: 2
-        case .write: 1
-        case .read: 0
+    public func allows(_ needed: Role) -> Bool {
+        switch (self, needed) {
+        case (.admin, _): true
+        case (.write, .write), (.write, .read), (.write, .invoke): true
+        case (.read, .read), (.invoke, .invoke): true
+        default: false
         }
     }
-
-    public func allows(_ needed: Role) -> Bool { rank >= needed.rank }
 }
 
 /// An API key as listed: never carries its secret.

@@ -6,9 +6,11 @@ import Synchronization
 /// Creates, lists, revokes and authenticates API keys. Secrets are sealed in the metadata store;
 /// decrypted secrets are cached for a few seconds, so a revocation reaches every server within that time.
 public final class KeyService: Sendable {
-    private let store: MetadataStore
-    private let sealer: SecretSealer
+    let store: MetadataStore
+    let sealer: SecretSealer
     private let cache = Mutex<[String: CachedSecret]>([:])
+    /// Temporary credentials as last read (KeyService+Sessions).
+    let sessionCache = Mutex<[String: CachedSession]>([:])
     /// How long a decrypted secret is trusted without asking the database again: the longest a
     /// revocation made by another server sharing the database takes to reach this one.
     public let secretCacheMilliseconds: Int64
@@ -26,6 +28,11 @@ public final class KeyService: Sendable {
         self.store = store
         self.sealer = sealer
         self.secretCacheMilliseconds = secretCacheMilliseconds
+    }
+
+    /// Signs and checks page tokens with a key derived from the server key, the same on every server sharing it.
+    public func pageTokens() -> PageTokens {
+        PageTokens(key: sealer.derivedKey(purpose: "page-tokens"))
     }
 
     public func create(name: String, role: Role) async throws -> IssuedKey {
@@ -75,6 +82,7 @@ public final class KeyService: Sendable {
             try await db.raw("UPDATE api_keys SET revoked_at = \(bind: now) WHERE access_key_id = \(bind: accessKeyId) AND revoked_at IS NULL").run()
         }
         cache.withLock { _ = $0.removeValue(forKey: accessKeyId) }
+        sessionCache.withLock { $0 = $0.filter { $0.value.credential.key.accessKeyId != accessKeyId } }
         activeKeys.withLock { $0 = nil }
         return try await get(accessKeyId)
     }
@@ -153,7 +161,7 @@ public final class KeyService: Sendable {
         return difference == 0
     }
 
-    private static func random(alphabet: String, count: Int) -> String {
+    static func random(alphabet: String, count: Int) -> String {
         let characters = Array(alphabet)
         var generator = SystemRandomNumberGenerator()
         return String((0..<count).map { _ in characters[Int.random(in: 0..<characters.count, using: &generator)] })

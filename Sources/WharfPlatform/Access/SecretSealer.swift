@@ -37,6 +37,12 @@ public struct SecretSealer: Sendable {
         return SecretSealer(key: key)
     }
 
+    /// A key for one purpose (e.g. signing page tokens) derived from the server key, so servers sharing
+    /// `WHARF_SECRET_KEY` agree on it and it reveals nothing of the sealing key.
+    public func derivedKey(purpose: String) -> SymmetricKey {
+        HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Array("wharf:\(purpose)".utf8), outputByteCount: 32)
+    }
+
     public func seal(_ secret: String) throws -> String {
         try AES.GCM.seal(Data(secret.utf8), using: key).combined!.base64EncodedString()
     }

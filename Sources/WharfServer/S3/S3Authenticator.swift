@@ -23,8 +23,9 @@ struct S3Authenticator: Sendable {
         }
         let verification: SigV4Verification
         do {
+            // Long-term keys and STS temporary credentials (their session token and expiry checked by the verifier).
             verification = try await verifier.verify(request.signable) { accessKeyId in
-                try await keys.secret(forAccessKeyId: accessKeyId)?.secret
+                try await keys.signingCredential(forAccessKeyId: accessKeyId)?.sigV4
             }
         } catch let error as SigV4Error {
             throw S3Error(error)
@@ -33,7 +34,7 @@ struct S3Authenticator: Sendable {
     }
 
     private func authorize(_ request: S3Request, accessKeyId: String, verification: SigV4Verification) async throws -> Caller {
-        guard let found = try await keys.secret(forAccessKeyId: accessKeyId) else {
+        guard let found = try await keys.signingCredential(forAccessKeyId: accessKeyId) else {
             throw S3Error(.invalidAccessKeyId(accessKeyId))
         }
         let needed: Role = request.isRead ? .read : .write
