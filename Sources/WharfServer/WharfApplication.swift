@@ -9,6 +9,9 @@ public enum WharfApplication {
         _ = MetricsExporter.registry
         let router = Router(context: WharfRequestContext.self)
         let access = AccessPolicy(keys: platform.keys, loopbackOnly: loopbackOnly)
+        // SigV4 requests scoped to a service other than s3 (sts, sagemaker, logs, states, lambda...) go to the
+        // AWS front door; everything else, anonymous and presigned S3 included, passes on unchanged.
+        router.middlewares.add(AWSFrontDoor(platform: platform, access: access))
         // S3 calls record their own metrics (S3Metrics): the general middleware would split one-buffer responses into three writes.
         router.middlewares.add(S3Middleware(
             authenticator: S3Authenticator(keys: platform.keys, access: access),
