@@ -19,6 +19,9 @@ struct FolderObjectStoreConformanceTests {
     @Test func copy() async throws { try await ObjectStoreConformance.copy(store) }
     @Test func multipart() async throws { try await ObjectStoreConformance.multipart(store) }
     @Test func concurrentWriters() async throws { try await ObjectStoreConformance.concurrentWriters(store) }
+    @Test func storedHeadersAndText() async throws { try await ObjectStoreConformance.storedHeadersAndText(store) }
+    @Test func integrity() async throws { try await ObjectStoreConformance.integrity(store) }
+    @Test func conditionalWrites() async throws { try await ObjectStoreConformance.conditionalWrites(store) }
 }
 
 @Suite(
@@ -37,6 +40,9 @@ struct S3ObjectStoreConformanceTests {
     @Test func copy() async throws { try await ObjectStoreConformance.copy(try await TestS3.makeStore()) }
     @Test func multipart() async throws { try await ObjectStoreConformance.multipart(try await TestS3.makeStore()) }
     @Test func concurrentWriters() async throws { try await ObjectStoreConformance.concurrentWriters(try await TestS3.makeStore()) }
+    @Test func storedHeadersAndText() async throws { try await ObjectStoreConformance.storedHeadersAndText(try await TestS3.makeStore()) }
+    @Test func integrity() async throws { try await ObjectStoreConformance.integrity(try await TestS3.makeStore()) }
+    @Test func conditionalWrites() async throws { try await ObjectStoreConformance.conditionalWrites(try await TestS3.makeStore()) }
 }
 
 @Suite(

@@ -41,6 +41,11 @@ extension FolderObjectStore {
             } else {
                 guard cursor.accepts(full) else { continue }
                 if let common = cursor.commonPrefix(of: full) {
+                    // A marker naming a common prefix (v1's NextMarker) has already reported it.
+                    if let after = cursor.after, !after.lexicographicallyPrecedes(common) {
+                        cursor.skipPrefix = common
+                        continue
+                    }
                     guard page.add(.prefix(common)) else { return false }
                     cursor.skipPrefix = common
                     continue

@@ -8,6 +8,7 @@ struct StoredUpload: Codable {
     var contentType: String
     var metadata: [String: String]
     var initiated: Double
+    var headers: [String: String]?
 }
 
 extension FolderObjectStore {
@@ -58,7 +59,8 @@ extension FolderObjectStore {
             let upload = try self.subdirectory(uploads, staging)
             let record = StoredUpload(
                 key: key, contentType: options.contentType ?? "application/octet-stream",
-                metadata: Self.normalized(options.metadata), initiated: Date().timeIntervalSince1970)
+                metadata: Self.normalized(options.metadata), initiated: Date().timeIntervalSince1970,
+                headers: options.headers.isEmpty ? nil : options.headers)
             let file = try POSIX.createFile(in: upload, Self.uploadRecordName)
             try [UInt8](try JSONEncoder().encode(record)).withUnsafeBytes { try POSIX.writeAll(file, $0) }
             if self.durable {
@@ -74,7 +76,7 @@ extension FolderObjectStore {
     }
 
     public func uploadPart<Body: AsyncSequence & Sendable>(
-        bucket: String, key: String, uploadId: String, partNumber: Int, body: Body
+        bucket: String, key: String, uploadId: String, partNumber: Int, body: Body, integrity: Integrity?
     ) async throws -> PartInfo where Body.Element == ByteBuffer {
         guard (1...MultipartLimits.maximumPartNumber).contains(partNumber) else {
             throw ObjectStoreError.invalidArgument(field: "partNumber", reason: "must be between 1 and \(MultipartLimits.maximumPartNumber)")
@@ -83,13 +85,16 @@ extension FolderObjectStore {
             let (upload, _) = try self.uploadDirectory(bucket: bucket, key: key, uploadId: uploadId)
             return (upload, try TempObjectWriter(in: upload))
         }
+        writer.checksum = integrity?.algorithm.map(ObjectChecksum.init)
         try await stream(body, into: writer)
         let (part, ticket) = try await run { () -> (PartInfo, DirectorySync.Ticket) in
             try writer.flush()
+            let checksum = try writer.verify(integrity)
             let now = Date().timeIntervalSince1970
-            let record = StoredObject(
+            var record = StoredObject(
                 key: key, size: writer.size, etag: writer.digestHex(), contentType: "", metadata: [:],
                 lastModified: now, partNumber: partNumber)
+            record.keep(headers: [:], checksum: checksum)
             do {
                 try writer.publish(record: record, to: upload, as: Self.partName(partNumber), durable: self.durable)
             } catch is RenameFailure {
@@ -121,7 +126,7 @@ extension FolderObjectStore {
     }
 
     public func completeMultipartUpload(
-        bucket: String, key: String, uploadId: String, parts: [CompletedPart]
+        bucket: String, key: String, uploadId: String, parts: [CompletedPart], condition: WriteCondition?
     ) async throws -> PutResult {
         let (result, ticket) = try await run { () -> (PutResult, DirectorySync.Ticket) in
             let (upload, record) = try self.uploadDirectory(bucket: bucket, key: key, uploadId: uploadId)
@@ -136,10 +141,11 @@ extension FolderObjectStore {
                 md5OfMD5s.update(data: Self.bytes(ofHex: part.etag))
             }
             let now = Date().timeIntervalSince1970
-            let object = StoredObject(
+            var object = StoredObject(
                 key: key, size: writer.size, etag: "\(md5OfMD5s.finalize().hexString)-\(chosen.count)",
                 contentType: record.contentType, metadata: record.metadata, lastModified: now)
-            let ticket = try self.publish(writer, record: object, bucket: bucket, key: key)
+            object.keep(headers: record.headers ?? [:], checksum: nil)
+            let ticket = try self.publish(writer, record: object, bucket: bucket, key: key, condition: condition)
             let uploads = try self.subdirectory(dir, FolderLayout.uploadsDirectory)
             POSIX.removeTree(in: uploads, uploadId)
             return (PutResult(size: object.size, etag: object.etag, lastModified: Date(timeIntervalSince1970: now)), ticket)

@@ -19,6 +19,8 @@ public final class FolderObjectStore: ObjectStore {
     let readChunkSize = 1 << 20
     /// Objects (or ranges) up to this size are read with their head and sent as one buffer.
     let inlineReadLimit = 1 << 20
+    /// Conditional writes of one key take the same lock for their check and rename.
+    let keyLocks: [NSLock] = (0..<64).map { _ in NSLock() }
 
     /// The threads folder stores block on by default. More than the cores: most of a write's time
     /// is spent waiting in fsync, and the disk serves several of those at once.
@@ -253,14 +255,17 @@ public final class FolderObjectStore: ObjectStore {
         let writer = TempObjectWriter {
             try self.subdirectory(try self.bucketDirectory(bucket), FolderLayout.temporaryDirectory)
         }
+        writer.checksum = options.integrity?.algorithm.map(ObjectChecksum.init)
         try await stream(body, into: writer)
         let (result, ticket) = try await run { () -> (PutResult, DirectorySync.Ticket) in
             try writer.flush()
-            let record = StoredObject(
+            let checksum = try writer.verify(options.integrity)
+            var record = StoredObject(
                 key: key, size: writer.size, etag: writer.digestHex(),
                 contentType: options.contentType ?? "application/octet-stream",
                 metadata: Self.normalized(options.metadata), lastModified: Date().timeIntervalSince1970)
-            let ticket = try self.publish(writer, record: record, bucket: bucket, key: key)
+            record.keep(headers: options.headers, checksum: checksum)
+            let ticket = try self.publish(writer, record: record, bucket: bucket, key: key, condition: options.condition)
             return (PutResult(size: record.size, etag: record.etag, lastModified: Date(timeIntervalSince1970: record.lastModified)), ticket)
         }
         try await directorySync.wait(ticket)
@@ -296,7 +301,9 @@ public final class FolderObjectStore: ObjectStore {
     /// removed an emptied folder in between. The write is durable once the returned ticket is waited for.
     /// Runs on the blocking thread pool: after a lost race it backs off a little longer each time (up to
     /// 2 ms), so writers and deleters of one folder on a loaded machine cannot starve each other.
-    func publish(_ writer: TempObjectWriter, record: StoredObject, bucket: String, key: String) throws -> DirectorySync.Ticket {
+    func publish(
+        _ writer: TempObjectWriter, record: StoredObject, bucket: String, key: String, condition: WriteCondition? = nil
+    ) throws -> DirectorySync.Ticket {
         let attempts = 64
         for attempt in 1...attempts {
             if attempt > 1 { usleep(UInt32(min(attempt - 1, 20)) * 100) }
@@ -310,7 +317,19 @@ public final class FolderObjectStore: ObjectStore {
                 throw ObjectStoreError.backend("the folders of '\(key)' kept being removed while writing it")
             }
             do {
-                try writer.publish(record: record, to: parent, as: name, durable: durable)
+                if let condition {
+                    // The check and the rename hold the key's lock, so two conditional writers of one
+                    // key cannot both see the object they expect and both replace it.
+                    let lock = keyLocks[Int(UInt(bitPattern: key.hashValue) % UInt(keyLocks.count))]
+                    try lock.withLock {
+                        var current: String?
+                        if let file = try? POSIX.openFile(in: parent, name) { current = try StoredObject.read(from: file).etag }
+                        try condition.check(current: current, bucket: bucket, key: key)
+                        try writer.publish(record: record, to: parent, as: name, durable: durable)
+                    }
+                } else {
+                    try writer.publish(record: record, to: parent, as: name, durable: durable)
+                }
                 return durable ? try directorySync.sync(parent) : .done
             } catch let failure as RenameFailure {
                 if failure.code == ENOENT && attempt < attempts { continue }
@@ -403,6 +422,7 @@ public final class FolderObjectStore: ObjectStore {
             if case .replace(let options) = metadata {
                 final.contentType = options.contentType ?? "application/octet-stream"
                 final.metadata = Self.normalized(options.metadata)
+                final.keep(headers: options.headers, checksum: record.info.checksum)
             }
             let ticket = try self.publish(writer, record: final, bucket: destination.bucket, key: destination.key)
             return (PutResult(size: final.size, etag: final.etag, lastModified: Date(timeIntervalSince1970: final.lastModified)), ticket)

@@ -9,6 +9,7 @@ extension StoredObject {
         var reader = RecordReader(bytes: bytes)
         var key: String?, size: Int64?, etag: String?, contentType: String?, lastModified: Double?, partNumber: Int?
         var metadata: [String: String] = [:]
+        var headers: [String: String]?, checksumAlgorithm: String?, checksumValue: String?
         guard reader.consume(UInt8(ascii: "{")) else { return nil }
         if !reader.consume(UInt8(ascii: "}")) {
             repeat {
@@ -20,15 +21,14 @@ extension StoredObject {
                 case "size": size = reader.number().flatMap { Int64(exactly: $0) }
                 case "lastModified": lastModified = reader.number()
                 case "partNumber": partNumber = reader.number().flatMap { Int(exactly: $0) }
+                case "checksumAlgorithm": checksumAlgorithm = reader.string()
+                case "checksumValue": checksumValue = reader.string()
                 case "metadata":
-                    guard reader.consume(UInt8(ascii: "{")) else { return nil }
-                    if !reader.consume(UInt8(ascii: "}")) {
-                        repeat {
-                            guard let field = reader.string(), reader.consume(UInt8(ascii: ":")), let value = reader.string() else { return nil }
-                            metadata[field] = value
-                        } while reader.consume(UInt8(ascii: ","))
-                        guard reader.consume(UInt8(ascii: "}")) else { return nil }
-                    }
+                    guard let map = reader.stringMap() else { return nil }
+                    metadata = map
+                case "headers":
+                    guard let map = reader.stringMap() else { return nil }
+                    headers = map
                 default: return nil
                 }
             } while reader.consume(UInt8(ascii: ","))
@@ -37,7 +37,8 @@ extension StoredObject {
         guard reader.atEnd, let key, let size, let etag, let contentType, let lastModified else { return nil }
         return StoredObject(
             key: key, size: size, etag: etag, contentType: contentType, metadata: metadata,
-            lastModified: lastModified, partNumber: partNumber)
+            lastModified: lastModified, partNumber: partNumber, headers: headers,
+            checksumAlgorithm: checksumAlgorithm, checksumValue: checksumValue)
     }
 }
 
@@ -57,6 +58,19 @@ private struct RecordReader {
         while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 {
             index += 1
         }
+    }
+
+    /// A flat JSON object of strings.
+    mutating func stringMap() -> [String: String]? {
+        guard consume(UInt8(ascii: "{")) else { return nil }
+        var map: [String: String] = [:]
+        if consume(UInt8(ascii: "}")) { return map }
+        repeat {
+            guard let field = string(), consume(UInt8(ascii: ":")), let value = string() else { return nil }
+            map[field] = value
+        } while consume(UInt8(ascii: ","))
+        guard consume(UInt8(ascii: "}")) else { return nil }
+        return map
     }
 
     mutating func consume(_ byte: UInt8) -> Bool {

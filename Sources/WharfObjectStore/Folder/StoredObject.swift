@@ -15,6 +15,11 @@ struct StoredObject: Codable, Sendable {
     var lastModified: Double
     /// The part number when the file is a staged part of a multipart upload.
     var partNumber: Int?
+    /// Headers stored as sent (`PutOptions.storedHeaderNames`); nil when there are none.
+    var headers: [String: String]?
+    /// The checksum verified when the object was written (`ChecksumAlgorithm` raw value and base64 value).
+    var checksumAlgorithm: String?
+    var checksumValue: String?
 
     static let magic: [UInt8] = Array("WHARFOB1".utf8)
     static let footerLength = 12
@@ -50,9 +55,20 @@ struct StoredObject: Codable, Sendable {
     }
 
     var info: ObjectInfo {
-        ObjectInfo(
+        var checksum: StoredChecksum?
+        if let checksumAlgorithm, let algorithm = ChecksumAlgorithm(rawValue: checksumAlgorithm), let checksumValue {
+            checksum = StoredChecksum(algorithm: algorithm, value: checksumValue)
+        }
+        return ObjectInfo(
             key: key, size: size, etag: etag, contentType: contentType, metadata: metadata,
-            lastModified: Date(timeIntervalSince1970: lastModified))
+            lastModified: Date(timeIntervalSince1970: lastModified), headers: headers ?? [:], checksum: checksum)
+    }
+
+    /// Keeps the stored headers and checksum of a write (none of either leaves the record as it was).
+    mutating func keep(headers: [String: String], checksum: StoredChecksum?) {
+        self.headers = headers.isEmpty ? nil : headers
+        checksumAlgorithm = checksum?.algorithm.rawValue
+        checksumValue = checksum?.value
     }
 }
 
@@ -62,6 +78,8 @@ final class TempObjectWriter: @unchecked Sendable {
     private var created: (directory: Descriptor, file: Descriptor)?
     let name: String
     private var md5 = Insecure.MD5()
+    /// The checksum a write asked for, computed with the MD5.
+    var checksum: ObjectChecksum?
     private(set) var size: Int64 = 0
     private var pending: [ByteBuffer] = []
     private(set) var pendingBytes = 0
@@ -129,7 +147,10 @@ final class TempObjectWriter: @unchecked Sendable {
     /// Hashes chunks in order. `hash` and `store` of one batch may run at once on two threads.
     func hash(_ chunks: [ByteBuffer]) {
         for chunk in chunks {
-            chunk.withUnsafeReadableBytes { md5.update(bufferPointer: $0) }
+            chunk.withUnsafeReadableBytes { bytes in
+                md5.update(bufferPointer: bytes)
+                checksum?.update(bytes)
+            }
         }
     }
 
@@ -172,6 +193,12 @@ final class TempObjectWriter: @unchecked Sendable {
     /// Hex MD5 of everything written.
     func digestHex() -> String {
         md5.finalize().hexString
+    }
+
+    /// Checks the written bytes against `integrity`; returns the checksum to keep.
+    func verify(_ integrity: Integrity?) throws -> StoredChecksum? {
+        guard let integrity else { return nil }
+        return try integrity.verify(md5: integrity.contentMD5 == nil ? nil : Array(md5.finalize()), checksum: checksum)
     }
 
     /// Writes the record, syncs the file, and renames it to `finalName` in `target`. The rename

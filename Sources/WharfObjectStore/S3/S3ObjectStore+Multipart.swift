@@ -23,7 +23,7 @@ extension S3ObjectStore {
     /// Gathers the part in memory (parts are at most a few tens of MiB) so it can be signed and
     /// retried.
     public func uploadPart<Body: AsyncSequence & Sendable>(
-        bucket: String, key: String, uploadId: String, partNumber: Int, body: Body
+        bucket: String, key: String, uploadId: String, partNumber: Int, body: Body, integrity: Integrity?
     ) async throws -> PartInfo where Body.Element == ByteBuffer {
         try ObjectKey.validate(key)
         guard (1...MultipartLimits.maximumPartNumber).contains(partNumber) else {
@@ -36,6 +36,7 @@ extension S3ObjectStore {
             }
             bytes.writeBuffer(&chunk)
         }
+        if let integrity { _ = try Self.verify(bytes, integrity) }
         return try await sendPart(
             configuration.object(bucket, key), bucket: bucket, uploadId: uploadId, partNumber: partNumber, bytes: bytes)
     }
@@ -63,7 +64,7 @@ extension S3ObjectStore {
     }
 
     public func completeMultipartUpload(
-        bucket: String, key: String, uploadId: String, parts: [CompletedPart]
+        bucket: String, key: String, uploadId: String, parts: [CompletedPart], condition: WriteCondition?
     ) async throws -> PutResult {
         try ObjectKey.validate(key)
         guard !parts.isEmpty else { throw ObjectStoreError.invalidArgument(field: "Part", reason: "the completion names no parts") }
@@ -75,7 +76,9 @@ extension S3ObjectStore {
             xml += "<Part><PartNumber>\(part.partNumber)</PartNumber><ETag>\"\(S3XML.escape(Self.unquote(part.etag)))\"</ETag></Part>"
         }
         xml += "</CompleteMultipartUpload>"
-        let response = try await send(.POST, configuration.object(bucket, key), query: [("uploadId", uploadId)], body: ByteBuffer(string: xml))
+        let response = try await send(
+            .POST, configuration.object(bucket, key), query: [("uploadId", uploadId)], headers: Self.conditionHeaders(condition),
+            body: ByteBuffer(string: xml))
         // S3 may answer 200 with an <Error> document when the completion fails late.
         let document = try? S3XML.parse(Array(response.body.readableBytesView))
         guard response.status == .ok, let document, document.name != "Error" else {

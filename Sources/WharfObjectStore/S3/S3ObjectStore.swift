@@ -102,6 +102,7 @@ public final class S3ObjectStore: ObjectStore {
         case "InvalidPartOrder": return .invalidPartOrder(message)
         case "EntityTooSmall": return .entityTooSmall(partNumber: 0, size: 0)
         case "InvalidRange": return .invalidRange(message, size: 0)
+        case "PreconditionFailed": return .preconditionFailed(message)
         default:
             if response.status == .notFound && key != nil && code.isEmpty { return .noSuchKey(bucket: bucket, key: key!) }
             let detail = code.isEmpty ? String(buffer: response.body).prefix(300) : "\(code): \(message)"
@@ -111,12 +112,36 @@ public final class S3ObjectStore: ObjectStore {
 
     // MARK: objects
 
-    static func metadataHeaders(_ options: PutOptions) -> [(name: String, value: String)] {
+    /// The user metadata entry that carries a verified checksum to the backend (hidden from readers).
+    static let checksumMetadata = "wharf-checksum"
+
+    static func metadataHeaders(_ options: PutOptions, checksum: StoredChecksum? = nil) -> [(name: String, value: String)] {
         var headers: [(name: String, value: String)] = [("content-type", options.contentType ?? "application/octet-stream")]
         for (name, value) in options.metadata.sorted(by: { $0.key < $1.key }) {
-            headers.append(("x-amz-meta-\(name.lowercased())", value))
+            headers.append(("x-amz-meta-\(name.lowercased())", MetadataText.headerValue(value)))
         }
+        for (name, value) in options.headers.sorted(by: { $0.key < $1.key }) { headers.append((name, value)) }
+        if let checksum { headers.append(("x-amz-meta-\(checksumMetadata)", "\(checksum.algorithm.rawValue) \(checksum.value)")) }
         return headers
+    }
+
+    static func conditionHeaders(_ condition: WriteCondition?) -> [(name: String, value: String)] {
+        switch condition {
+        case .absent?: [("if-none-match", "*")]
+        case .etagMatches(let tags)?: [("if-match", tags.map { $0 == "*" ? $0 : "\"\(unquote($0))\"" }.joined(separator: ", "))]
+        case nil: []
+        }
+    }
+
+    /// Checks a whole body held in memory against `integrity`; returns the checksum to keep.
+    static func verify(_ bytes: ByteBuffer, _ integrity: Integrity) throws -> StoredChecksum? {
+        var checksum = integrity.algorithm.map(ObjectChecksum.init)
+        var md5: [UInt8]?
+        bytes.withUnsafeReadableBytes { raw in
+            checksum?.update(raw)
+            if integrity.contentMD5 != nil { md5 = Array(Insecure.MD5.hash(data: raw)) }
+        }
+        return try integrity.verify(md5: md5, checksum: checksum)
     }
 
     static func etag(_ headers: HTTPHeaders) -> String {
@@ -138,6 +163,7 @@ public final class S3ObjectStore: ObjectStore {
         let target = configuration.object(bucket, key)
         let partSize = configuration.partSize
         var uploadId: String?
+        var streamed = options.integrity.map { StreamDigests($0) }
         do {
             return try await withThrowingTaskGroup(of: PartInfo.self) { group in
                 var pending = ByteBuffer()
@@ -158,6 +184,7 @@ public final class S3ObjectStore: ObjectStore {
                 }
                 for try await var chunk in body {
                     size += Int64(chunk.readableBytes)
+                    if streamed != nil { chunk.withUnsafeReadableBytes { streamed!.update($0) } }
                     pending.writeBuffer(&chunk)
                     while pending.readableBytes >= partSize {
                         try await start(pending.readSlice(length: partSize)!)
@@ -165,14 +192,19 @@ public final class S3ObjectStore: ObjectStore {
                     }
                 }
                 guard let id = uploadId else {
-                    let response = try await send(.PUT, target, headers: Self.metadataHeaders(options), body: pending)
+                    let checksum = try options.integrity.flatMap { try Self.verify(pending, $0) }
+                    let response = try await send(
+                        .PUT, target, headers: Self.metadataHeaders(options, checksum: checksum) + Self.conditionHeaders(options.condition),
+                        body: pending)
                     guard response.status == .ok else { throw failure(response, bucket: bucket, key: key) }
                     return PutResult(size: size, etag: Self.etag(response.headers), lastModified: Date())
                 }
                 if pending.readableBytes > 0 { try await start(pending) }
                 for try await done in group { parts.append(CompletedPart(partNumber: done.partNumber, etag: done.etag)) }
                 parts.sort { $0.partNumber < $1.partNumber }
-                var result = try await completeMultipartUpload(bucket: bucket, key: key, uploadId: id, parts: parts)
+                // A body too big for one PUT is verified as it streams; a mismatch aborts the upload.
+                if let integrity = options.integrity { _ = try integrity.verify(md5: streamed?.md5, checksum: streamed?.checksum) }
+                var result = try await completeMultipartUpload(bucket: bucket, key: key, uploadId: id, parts: parts, condition: options.condition)
                 result.size = size
                 return result
             }
@@ -235,13 +267,27 @@ public final class S3ObjectStore: ObjectStore {
 
     static func info(key: String, headers: HTTPHeaders) -> ObjectInfo {
         var metadata: [String: String] = [:]
+        var checksum: StoredChecksum?
         for (name, value) in headers where name.lowercased().hasPrefix("x-amz-meta-") {
-            metadata[String(name.lowercased().dropFirst("x-amz-meta-".count))] = value
+            let field = String(name.lowercased().dropFirst("x-amz-meta-".count))
+            if field == checksumMetadata {
+                let parts = value.split(separator: " ")
+                if parts.count == 2, let algorithm = ChecksumAlgorithm(rawValue: String(parts[0])) {
+                    checksum = StoredChecksum(algorithm: algorithm, value: String(parts[1]))
+                }
+                continue
+            }
+            metadata[field] = MetadataText.decode(value)
+        }
+        var stored: [String: String] = [:]
+        for name in PutOptions.storedHeaderNames {
+            if let value = headers.first(name: name) { stored[name] = value }
         }
         return ObjectInfo(
             key: key, size: headers.first(name: "content-length").flatMap { Int64($0) } ?? 0,
             etag: etag(headers), contentType: headers.first(name: "content-type") ?? "application/octet-stream",
-            metadata: metadata, lastModified: headers.first(name: "last-modified").flatMap(HTTPDate.parse) ?? Date())
+            metadata: metadata, lastModified: headers.first(name: "last-modified").flatMap(HTTPDate.parse) ?? Date(),
+            headers: stored, checksum: checksum)
     }
 
     public func headObject(bucket: String, key: String) async throws -> ObjectInfo {
@@ -306,10 +352,22 @@ public final class S3ObjectStore: ObjectStore {
         guard request.maxKeys > 0 else {
             return ObjectListing(objects: [], commonPrefixes: [], isTruncated: false, nextContinuationToken: nil, lastEntry: nil)
         }
+        let delimiter = request.delimiter.flatMap { $0.isEmpty ? nil : $0 }
+        let startAfter = request.startAfter.flatMap { $0.isEmpty ? nil : base + $0 }
         var page = try await listRaw(
-            bucket: realBucket, wharfBucket: bucket, prefix: base + request.prefix, delimiter: request.delimiter.flatMap { $0.isEmpty ? nil : $0 },
-            startAfter: request.startAfter.flatMap { $0.isEmpty ? nil : base + $0 }, token: request.continuationToken,
-            maxKeys: min(request.maxKeys, 1000))
+            bucket: realBucket, wharfBucket: bucket, prefix: base + request.prefix, delimiter: delimiter,
+            startAfter: startAfter, token: request.continuationToken, maxKeys: min(request.maxKeys, 1000))
+        // A start naming a common prefix (v1's NextMarker) has reported it already; a backend that
+        // lists it again would make a paginating client loop forever.
+        if request.continuationToken == nil, delimiter != nil, let startAfter {
+            while true {
+                page.commonPrefixes.removeAll { !startAfter.utf8.lexicographicallyPrecedes($0.utf8) }
+                guard page.objects.isEmpty, page.commonPrefixes.isEmpty, page.isTruncated, let token = page.nextContinuationToken else { break }
+                page = try await listRaw(
+                    bucket: realBucket, wharfBucket: bucket, prefix: base + request.prefix, delimiter: delimiter,
+                    startAfter: nil, token: token, maxKeys: min(request.maxKeys, 1000))
+            }
+        }
         page.objects = page.objects.map { var o = $0; o.key = String(o.key.dropFirst(base.count)); return o }
         page.commonPrefixes = page.commonPrefixes.map { String($0.dropFirst(base.count)) }
         let lastObject = page.objects.last?.key
@@ -349,4 +407,22 @@ public final class S3ObjectStore: ObjectStore {
             objects: objects, commonPrefixes: prefixes, isTruncated: truncated,
             nextContinuationToken: truncated ? document.value("NextContinuationToken") : nil, lastEntry: nil)
     }
+}
+
+/// MD5 and checksum of a body as it streams through, for bodies verified after the fact.
+struct StreamDigests {
+    var md5Hasher: Insecure.MD5?
+    var checksum: ObjectChecksum?
+
+    init(_ integrity: Integrity) {
+        md5Hasher = integrity.contentMD5 == nil ? nil : Insecure.MD5()
+        checksum = integrity.algorithm.map(ObjectChecksum.init)
+    }
+
+    mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        md5Hasher?.update(bufferPointer: bytes)
+        checksum?.update(bytes)
+    }
+
+    var md5: [UInt8]? { md5Hasher.map { Array($0.finalize()) } }
 }

@@ -33,12 +33,14 @@ public protocol ObjectStore: Sendable {
 
     // MARK: multipart
     func createMultipartUpload(bucket: String, key: String, options: PutOptions) async throws -> String
+    /// Stores a part; `integrity` is checked before the part counts (a mismatch stores nothing).
     func uploadPart<Body: AsyncSequence & Sendable>(
-        bucket: String, key: String, uploadId: String, partNumber: Int, body: Body
+        bucket: String, key: String, uploadId: String, partNumber: Int, body: Body, integrity: Integrity?
     ) async throws -> PartInfo where Body.Element == ByteBuffer
     func listParts(bucket: String, key: String, uploadId: String) async throws -> [PartInfo]
+    /// Assembles the parts onto the key, when `condition` holds for the object it replaces.
     func completeMultipartUpload(
-        bucket: String, key: String, uploadId: String, parts: [CompletedPart]
+        bucket: String, key: String, uploadId: String, parts: [CompletedPart], condition: WriteCondition?
     ) async throws -> PutResult
     func abortMultipartUpload(bucket: String, key: String, uploadId: String) async throws
     func listMultipartUploads(bucket: String, prefix: String) async throws -> [MultipartUploadInfo]
@@ -57,6 +59,16 @@ extension ObjectStore {
         bucket: String, key: String, body: Body
     ) async throws -> PutResult where Body.Element == ByteBuffer {
         try await putObject(bucket: bucket, key: key, body: body, options: PutOptions())
+    }
+
+    public func uploadPart<Body: AsyncSequence & Sendable>(
+        bucket: String, key: String, uploadId: String, partNumber: Int, body: Body
+    ) async throws -> PartInfo where Body.Element == ByteBuffer {
+        try await uploadPart(bucket: bucket, key: key, uploadId: uploadId, partNumber: partNumber, body: body, integrity: nil)
+    }
+
+    public func completeMultipartUpload(bucket: String, key: String, uploadId: String, parts: [CompletedPart]) async throws -> PutResult {
+        try await completeMultipartUpload(bucket: bucket, key: key, uploadId: uploadId, parts: parts, condition: nil)
     }
 
     /// Reads a whole object into one buffer, refusing objects over `limit` bytes.
@@ -78,15 +90,30 @@ public struct ObjectLocation: Sendable, Hashable {
     }
 }
 
-/// Content type and user metadata given with a put or a multipart upload.
+/// Content type, user metadata, stored headers and checks given with a put or a multipart upload.
 public struct PutOptions: Sendable, Hashable {
     public var contentType: String?
     /// User metadata (`x-amz-meta-*` without the prefix); names are stored lower-cased.
     public var metadata: [String: String]
-    public init(contentType: String? = nil, metadata: [String: String] = [:]) {
+    /// Headers kept as sent and returned on reads, by lower-case name (`PutOptions.storedHeaderNames`).
+    public var headers: [String: String]
+    /// Digests to verify (and the checksum to keep) before anything is stored.
+    public var integrity: Integrity?
+    /// What the object being replaced must be, checked atomically with the write.
+    public var condition: WriteCondition?
+    public init(
+        contentType: String? = nil, metadata: [String: String] = [:], headers: [String: String] = [:],
+        integrity: Integrity? = nil, condition: WriteCondition? = nil
+    ) {
         self.contentType = contentType
         self.metadata = metadata
+        self.headers = headers
+        self.integrity = integrity
+        self.condition = condition
     }
+
+    /// The standard headers S3 stores with an object and returns as they were sent.
+    public static let storedHeaderNames = ["cache-control", "content-disposition", "content-encoding", "content-language", "expires"]
 }
 
 extension PutOptions {
@@ -108,11 +135,20 @@ extension PutOptions {
             guard !name.isEmpty, name.utf8.allSatisfy(Self.isTokenByte) else {
                 throw .invalidArgument(field: "x-amz-meta-\(name)", reason: "metadata names are letters, digits and !#$%&'*+-.^_`|~")
             }
-            // REST carries metadata in headers, which S3 only guarantees for printable US-ASCII.
-            guard value.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) else {
-                throw .invalidArgument(field: "x-amz-meta-\(name)", reason: "metadata values must be printable US-ASCII")
+            // Values go back out as headers: no control characters (CR/LF would inject headers).
+            // Non-ASCII text is kept and sent back RFC 2047-encoded, as S3 does.
+            guard !value.unicodeScalars.contains(where: Self.isControl) else {
+                throw .invalidArgument(field: "x-amz-meta-\(name)", reason: "metadata values must not contain control characters")
             }
             total += name.utf8.count + value.utf8.count
+        }
+        for (name, value) in headers {
+            guard Self.storedHeaderNames.contains(name) else {
+                throw .invalidArgument(field: name, reason: "is not a header S3 stores with an object")
+            }
+            guard value.utf8.count <= 2048, !value.unicodeScalars.contains(where: Self.isControl) else {
+                throw .invalidArgument(field: name, reason: "must be at most 2048 bytes without control characters")
+            }
         }
         guard total <= Self.maximumMetadataBytes else {
             throw .invalidArgument(field: "x-amz-meta-*", reason: "user metadata is \(total) bytes; at most \(Self.maximumMetadataBytes) allowed")
@@ -159,9 +195,13 @@ public struct ObjectInfo: Sendable, Hashable {
     public var contentType: String
     public var metadata: [String: String]
     public var lastModified: Date
+    /// Headers stored as sent (`PutOptions.storedHeaderNames`).
+    public var headers: [String: String]
+    /// The checksum verified and kept when the object was written, if one was.
+    public var checksum: StoredChecksum?
     public init(
         key: String, size: Int64, etag: String, contentType: String,
-        metadata: [String: String], lastModified: Date
+        metadata: [String: String], lastModified: Date, headers: [String: String] = [:], checksum: StoredChecksum? = nil
     ) {
         self.key = key
         self.size = size
@@ -169,6 +209,8 @@ public struct ObjectInfo: Sendable, Hashable {
         self.contentType = contentType
         self.metadata = metadata
         self.lastModified = lastModified
+        self.headers = headers
+        self.checksum = checksum
     }
 }
 

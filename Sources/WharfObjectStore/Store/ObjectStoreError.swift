@@ -19,6 +19,12 @@ public enum ObjectStoreError: Error, Sendable, Hashable, CustomStringConvertible
     case entityTooSmall(partNumber: Int, size: Int64)
     case noSuchUpload(String)
     case invalidArgument(field: String, reason: String)
+    /// A `Content-MD5` or `x-amz-checksum-*` the bytes did not match (nothing was stored).
+    case badDigest(field: String, reason: String)
+    /// A `Content-MD5` that is not the base64 of 16 bytes.
+    case invalidDigest(String)
+    /// A conditional write's condition did not hold (HTTP 412).
+    case preconditionFailed(String)
     /// The backend failed (I/O error, unexpected S3 answer); not the caller's fault.
     case backend(String)
 
@@ -38,6 +44,9 @@ public enum ObjectStoreError: Error, Sendable, Hashable, CustomStringConvertible
         case .entityTooSmall: "EntityTooSmall"
         case .noSuchUpload: "NoSuchUpload"
         case .invalidArgument: "InvalidArgument"
+        case .badDigest: "BadDigest"
+        case .invalidDigest: "InvalidDigest"
+        case .preconditionFailed: "PreconditionFailed"
         case .backend: "InternalError"
         }
     }
@@ -48,6 +57,7 @@ public enum ObjectStoreError: Error, Sendable, Hashable, CustomStringConvertible
         case .noSuchBucket, .noSuchKey, .noSuchUpload: 404
         case .bucketNotEmpty, .bucketAlreadyOwnedByYou: 409
         case .invalidRange: 416
+        case .preconditionFailed: 412
         case .backend: 500
         default: 400
         }
@@ -68,6 +78,9 @@ public enum ObjectStoreError: Error, Sendable, Hashable, CustomStringConvertible
         case .entityTooSmall(let n, let size): "part \(n) has \(size) bytes; every part but the last needs at least 5 MiB"
         case .noSuchUpload(let id): "multipart upload '\(id)' does not exist"
         case .invalidArgument(let f, let r): "\(f): \(r)"
+        case .badDigest(let f, let r): "\(f): \(r)"
+        case .invalidDigest(let r): "Content-MD5: \(r)"
+        case .preconditionFailed(let r): "At least one of the pre-conditions you specified did not hold: \(r)"
         case .backend(let m): "object store backend failed: \(m)"
         }
     }

@@ -50,4 +50,6 @@ enum S3Headers {
     static let etag = HTTPField.Name("ETag")!
     static let acceptRanges = HTTPField.Name("Accept-Ranges")!
     static let contentRange = HTTPField.Name("Content-Range")!
+    static let copySource = HTTPField.Name("x-amz-copy-source")!
+    static let checksumType = HTTPField.Name("x-amz-checksum-type")!
 }

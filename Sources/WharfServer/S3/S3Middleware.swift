@@ -38,6 +38,8 @@ struct S3Middleware: RouterMiddleware {
         let requestId = String(repeating: "0", count: max(0, 16 - number.count)) + number
         do {
             let caller = try await authenticator.authenticate(s3)
+            // Nothing is read or written for a request the support table does not serve.
+            if case .refused(let error)? = s3.resolution { throw error }
             var response = try await operations.perform(request, s3: s3, caller: caller, authenticator: authenticator)
             response.headers[S3Headers.requestId] = requestId
             return response

@@ -13,7 +13,7 @@ struct S3Operations: Sendable {
 
     func perform(_ request: Request, s3: S3Request, caller: S3Authenticator.Caller, authenticator: S3Authenticator) async throws -> Response {
         switch s3.operation {
-        case "ListBuckets": return try await listBuckets()
+        case "ListBuckets": return try await listBuckets(s3)
         case "CreateBucket": return try await createBucket(s3.bucket!)
         case "HeadBucket":
             guard try await store.bucketExists(s3.bucket!) else { throw ObjectStoreError.noSuchBucket(s3.bucket!) }
@@ -24,6 +24,9 @@ struct S3Operations: Sendable {
         case "GetBucketLocation":
             guard try await store.bucketExists(s3.bucket!) else { throw ObjectStoreError.noSuchBucket(s3.bucket!) }
             return xml(S3XMLWriter.document("LocationConstraint") { _ in })
+        case "GetBucketVersioning":
+            guard try await store.bucketExists(s3.bucket!) else { throw ObjectStoreError.noSuchBucket(s3.bucket!) }
+            return xml(S3XMLWriter.document("VersioningConfiguration") { _ in })
         case "ListObjectsV2", "ListObjects": return try await listObjects(s3)
         case "DeleteObjects": return try await deleteObjects(request, s3: s3)
         case "ListMultipartUploads": return try await listUploads(s3)
@@ -31,7 +34,7 @@ struct S3Operations: Sendable {
             let result = try await store.putObject(
                 bucket: s3.bucket!, key: s3.key!,
                 body: authenticator.body(of: request, s3: s3, caller: caller),
-                options: putOptions(s3)
+                options: try putOptions(s3, integrity: try integrity(s3), condition: try writeCondition(s3))
             )
             return Response(status: .ok, headers: [S3Headers.etag: quoted(result.etag), .contentLength: "0"])
         case "CopyObject": return try await copyObject(s3)
@@ -40,21 +43,19 @@ struct S3Operations: Sendable {
             try await store.deleteObject(bucket: s3.bucket!, key: s3.key!)
             return Response(status: .noContent)
         case "CreateMultipartUpload":
-            let uploadId = try await store.createMultipartUpload(bucket: s3.bucket!, key: s3.key!, options: putOptions(s3))
+            let uploadId = try await store.createMultipartUpload(bucket: s3.bucket!, key: s3.key!, options: try putOptions(s3))
             return xml(S3XMLWriter.document("InitiateMultipartUploadResult") { xml in
                 xml.element("Bucket", s3.bucket!)
                 xml.element("Key", s3.key!)
                 xml.element("UploadId", uploadId)
             })
         case "UploadPart":
-            guard let text = s3.query["partNumber"], let number = Int(text), (1...MultipartLimits.maximumPartNumber).contains(number) else {
-                throw S3Error.invalidArgument("partNumber must be an integer from 1 to \(MultipartLimits.maximumPartNumber)")
-            }
             let part = try await store.uploadPart(
-                bucket: s3.bucket!, key: s3.key!, uploadId: s3.query["uploadId"]!, partNumber: number,
-                body: authenticator.body(of: request, s3: s3, caller: caller)
+                bucket: s3.bucket!, key: s3.key!, uploadId: s3.query["uploadId"]!, partNumber: try partNumber(s3),
+                body: authenticator.body(of: request, s3: s3, caller: caller), integrity: try integrity(s3)
             )
             return Response(status: .ok, headers: [S3Headers.etag: quoted(part.etag), .contentLength: "0"])
+        case "UploadPartCopy": return try await uploadPartCopy(s3)
         case "ListParts": return try await listParts(s3)
         case "CompleteMultipartUpload": return try await completeUpload(request, s3: s3)
         case "AbortMultipartUpload":
@@ -67,8 +68,21 @@ struct S3Operations: Sendable {
 
     // MARK: buckets
 
-    private func listBuckets() async throws -> Response {
-        let buckets = try await store.listBuckets()
+    private func listBuckets(_ s3: S3Request) async throws -> Response {
+        var maxBuckets = 10_000
+        if let text = s3.query["max-buckets"] {
+            guard let value = Int(text), (1...10_000).contains(value) else {
+                throw S3Error.invalidArgument("max-buckets must be an integer from 1 to 10000, got '\(text)'")
+            }
+            maxBuckets = value
+        }
+        let prefix = s3.query["prefix"] ?? ""
+        let after = s3.query["continuation-token"].flatMap { $0.isEmpty ? nil : $0 }
+        let matching = try await store.listBuckets().filter { bucket in
+            bucket.name.hasPrefix(prefix) && after.map { bucket.name > $0 } ?? true
+        }
+        let buckets = matching.prefix(maxBuckets)
+        let next = matching.count > maxBuckets ? buckets.last?.name : nil
         return xml(S3XMLWriter.document("ListAllMyBucketsResult") { xml in
             xml.element("Owner") { owner in
                 owner.element("ID", "wharf")
@@ -82,6 +96,8 @@ struct S3Operations: Sendable {
                     }
                 }
             }
+            if let next { xml.element("ContinuationToken", next) }
+            if s3.query["prefix"] != nil { xml.element("Prefix", prefix) }
         })
     }
 
@@ -205,8 +221,18 @@ struct S3Operations: Sendable {
             S3Headers.acceptRanges: "bytes",
         ]
         for (name, value) in info.metadata {
-            if let field = HTTPField.Name("x-amz-meta-" + name) { headers[field] = value }
+            if let field = HTTPField.Name("x-amz-meta-" + name) { headers[field] = MetadataText.headerValue(value) }
         }
+        for (name, value) in info.headers {
+            if let field = HTTPField.Name(name) { headers[field] = value }
+        }
+        if let checksum = info.checksum, range == nil, s3.header("x-amz-checksum-mode")?.uppercased() == "ENABLED",
+            let field = HTTPField.Name(checksum.algorithm.headerName)
+        {
+            headers[field] = checksum.value
+            headers[S3Headers.checksumType] = "FULL_OBJECT"
+        }
+        try applyResponseOverrides(s3, to: &headers)
         guard let download else {
             headers[.contentLength] = String(info.size)
             return Response(status: .ok, headers: headers)
@@ -220,6 +246,19 @@ struct S3Operations: Sendable {
         if head { return Response(status: status, headers: headers) }
         if let bytes = download.bytes { return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: bytes)) }
         return Response(status: status, headers: headers, body: ResponseBody(asyncSequence: download.body))
+    }
+
+    /// Presigned GETs may name the headers of the answer (`response-content-type=...`), as S3 allows.
+    private func applyResponseOverrides(_ s3: S3Request, to headers: inout HTTPFields) throws {
+        guard !s3.query.isEmpty else { return }
+        for parameter in S3SupportTable.responseOverrides {
+            guard let value = s3.query[parameter] else { continue }
+            guard !value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+                throw S3Error.invalidArgument("\(parameter) must not contain control characters")
+            }
+            let name = HTTPField.Name(String(parameter.dropFirst("response-".count)))!
+            headers[name] = value
+        }
     }
 
     /// If-Match / If-None-Match / If-Modified-Since / If-Unmodified-Since, as S3 evaluates them.
@@ -254,16 +293,89 @@ struct S3Operations: Sendable {
         Response(status: .notModified, headers: [S3Headers.etag: quoted(info.etag), .lastModified: S3XMLWriter.httpDate(info.lastModified)])
     }
 
-    private func copyObject(_ s3: S3Request) async throws -> Response {
+    private func partNumber(_ s3: S3Request) throws -> Int {
+        guard let text = s3.query["partNumber"], let number = Int(text), (1...MultipartLimits.maximumPartNumber).contains(number) else {
+            throw S3Error.invalidArgument("partNumber must be an integer from 1 to \(MultipartLimits.maximumPartNumber)")
+        }
+        return number
+    }
+
+    /// `x-amz-copy-source` as bucket and key; a `?versionId=` on it is refused, since Wharf keeps one version.
+    private func copySource(_ s3: S3Request) throws -> ObjectLocation {
         var source = s3.header("x-amz-copy-source")!
-        if let question = source.firstIndex(of: "?") { source = String(source[..<question]) }
+        if let question = source.firstIndex(of: "?") {
+            let query = source[source.index(after: question)...]
+            guard query.isEmpty else {
+                throw S3SupportTable.notImplemented("x-amz-copy-source with '?\(query)' is not implemented by Wharf")
+            }
+            source = String(source[..<question])
+        }
         source = SigV4.percentDecode(source)
         let trimmed = source.drop(while: { $0 == "/" })
         guard let slash = trimmed.firstIndex(of: "/"), trimmed.index(after: slash) < trimmed.endIndex else {
             throw S3Error.invalidArgument("x-amz-copy-source must be bucket/key, got '\(source)'")
         }
-        let from = ObjectLocation(bucket: String(trimmed[..<slash]), key: String(trimmed[trimmed.index(after: slash)...]))
-        let directive: MetadataDirective = s3.header("x-amz-metadata-directive")?.uppercased() == "REPLACE" ? .replace(putOptions(s3)) : .copy
+        return ObjectLocation(bucket: String(trimmed[..<slash]), key: String(trimmed[trimmed.index(after: slash)...]))
+    }
+
+    /// `x-amz-copy-source-if-*` against the source's head, as S3 evaluates them: any failure is 412.
+    private func copySourceConditionsFail(_ s3: S3Request, info: ObjectInfo) -> Bool {
+        func matches(_ header: String) -> Bool {
+            header.split(separator: ",").contains { item in
+                let tag = item.trimmingCharacters(in: .whitespaces)
+                return tag == "*" || tag.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) == info.etag
+            }
+        }
+        let modified = info.lastModified.timeIntervalSince1970.rounded(.down)
+        let ifMatch = s3.header("x-amz-copy-source-if-match")
+        let ifNoneMatch = s3.header("x-amz-copy-source-if-none-match")
+        if let ifMatch, !matches(ifMatch) { return true }
+        if ifMatch == nil, let text = s3.header("x-amz-copy-source-if-unmodified-since"), let date = S3XMLWriter.parseHTTPDate(text),
+            modified > date.timeIntervalSince1970 { return true }
+        if let ifNoneMatch, matches(ifNoneMatch) { return true }
+        if ifNoneMatch == nil, let text = s3.header("x-amz-copy-source-if-modified-since"), let date = S3XMLWriter.parseHTTPDate(text),
+            modified <= date.timeIntervalSince1970 { return true }
+        return false
+    }
+
+    private func hasCopySourceConditions(_ s3: S3Request) -> Bool {
+        s3.headers.contains { $0.name.canonicalName.hasPrefix("x-amz-copy-source-if-") }
+    }
+
+    private func preconditionFailedError() -> S3Error {
+        S3Error(status: 412, code: "PreconditionFailed", message: "At least one of the pre-conditions you specified did not hold")
+    }
+
+    /// A part copied from (a range of) an existing object, streamed from the source into the upload.
+    private func uploadPartCopy(_ s3: S3Request) async throws -> Response {
+        let number = try partNumber(s3)
+        let from = try copySource(s3)
+        var range: ByteRange?
+        if let text = s3.header("x-amz-copy-source-range") {
+            guard let parsed = ByteRange(httpHeader: text), case .closed = parsed else {
+                throw S3Error.invalidArgument("x-amz-copy-source-range must be bytes=first-last, got '\(text)'")
+            }
+            range = parsed
+        }
+        let download = try await store.getObject(bucket: from.bucket, key: from.key, range: range)
+        if case .closed(_, let last)? = range, last >= download.info.size {
+            throw S3Error.invalidArgument("x-amz-copy-source-range \(range!) ends past the source's \(download.info.size) bytes")
+        }
+        if copySourceConditionsFail(s3, info: download.info) { throw preconditionFailedError() }
+        let part = try await store.uploadPart(
+            bucket: s3.bucket!, key: s3.key!, uploadId: s3.query["uploadId"]!, partNumber: number, body: download.body)
+        return xml(S3XMLWriter.document("CopyPartResult") { xml in
+            xml.element("LastModified", S3XMLWriter.timestamp(part.lastModified))
+            xml.element("ETag", quoted(part.etag))
+        })
+    }
+
+    private func copyObject(_ s3: S3Request) async throws -> Response {
+        let from = try copySource(s3)
+        if hasCopySourceConditions(s3), copySourceConditionsFail(s3, info: try await store.headObject(bucket: from.bucket, key: from.key)) {
+            throw preconditionFailedError()
+        }
+        let directive: MetadataDirective = s3.header("x-amz-metadata-directive")?.uppercased() == "REPLACE" ? .replace(try putOptions(s3)) : .copy
         let result = try await store.copyObject(from: from, to: ObjectLocation(bucket: s3.bucket!, key: s3.key!), metadata: directive)
         return xml(S3XMLWriter.document("CopyObjectResult") { xml in
             xml.element("LastModified", S3XMLWriter.timestamp(result.lastModified))
@@ -313,7 +425,8 @@ struct S3Operations: Sendable {
             return CompletedPart(partNumber: number, etag: etag)
         }
         guard !parts.isEmpty else { throw S3Error.malformedXML("a multipart upload needs at least one part") }
-        let result = try await store.completeMultipartUpload(bucket: s3.bucket!, key: s3.key!, uploadId: s3.query["uploadId"]!, parts: parts)
+        let result = try await store.completeMultipartUpload(
+            bucket: s3.bucket!, key: s3.key!, uploadId: s3.query["uploadId"]!, parts: parts, condition: try writeCondition(s3))
         return xml(S3XMLWriter.document("CompleteMultipartUploadResult") { xml in
             xml.element("Location", "/\(s3.bucket!)/\(s3.key!)")
             xml.element("Bucket", s3.bucket!)
@@ -339,12 +452,74 @@ struct S3Operations: Sendable {
         }
     }
 
-    private func putOptions(_ s3: S3Request) -> PutOptions {
+    private func putOptions(_ s3: S3Request, integrity: Integrity? = nil, condition: WriteCondition? = nil) throws -> PutOptions {
         var metadata: [String: String] = [:]
-        for field in s3.headers where field.name.canonicalName.hasPrefix("x-amz-meta-") {
-            metadata[String(field.name.canonicalName.dropFirst("x-amz-meta-".count))] = field.value
+        var stored: [String: String] = [:]
+        for field in s3.headers {
+            let name = field.name.canonicalName
+            if name.hasPrefix("x-amz-meta-") {
+                metadata[String(name.dropFirst("x-amz-meta-".count))] = MetadataText.decode(field.value)
+            } else if name.hasPrefix("c") || name == "expires", PutOptions.storedHeaderNames.contains(name) {
+                var value = field.value
+                // aws-chunked is the upload's framing, not the object's encoding.
+                if name == "content-encoding", value.contains("aws-chunked") {
+                    value = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                        .filter { !$0.isEmpty && $0 != "aws-chunked" }.joined(separator: ",")
+                }
+                if !value.isEmpty { stored[name] = value }
+            }
         }
-        return PutOptions(contentType: s3.header("content-type"), metadata: metadata)
+        return PutOptions(contentType: s3.header("content-type"), metadata: metadata, headers: stored, integrity: integrity, condition: condition)
+    }
+
+    /// `Content-MD5` and the `x-amz-checksum-*` the client sent (in a header, or named for a trailer),
+    /// or the algorithm it asked to be kept (`x-amz-sdk-checksum-algorithm`).
+    private func integrity(_ s3: S3Request) throws -> Integrity? {
+        var integrity = Integrity()
+        var found = false
+        if let md5 = s3.header("content-md5") {
+            guard let data = Data(base64Encoded: md5.trimmingCharacters(in: .whitespaces)), data.count == 16 else {
+                throw ObjectStoreError.invalidDigest("'\(md5.prefix(40))' is not the base64 of a 16-byte MD5")
+            }
+            integrity.contentMD5 = Array(data)
+            found = true
+        }
+        for field in s3.headers where field.name.canonicalName.hasPrefix("x-amz-checksum-") {
+            guard let algorithm = ChecksumAlgorithm(headerName: field.name.canonicalName) else { continue }
+            guard integrity.algorithm == nil else { throw S3Error.invalidRequest("send at most one x-amz-checksum-* header") }
+            integrity.algorithm = algorithm
+            integrity.expected = field.value.trimmingCharacters(in: .whitespaces)
+            found = true
+        }
+        if integrity.algorithm == nil, let trailer = s3.header("x-amz-trailer"),
+            let algorithm = ChecksumAlgorithm(headerName: trailer.trimmingCharacters(in: .whitespaces).lowercased())
+        {
+            integrity.algorithm = algorithm
+            found = true
+        }
+        if integrity.algorithm == nil, let named = s3.header("x-amz-sdk-checksum-algorithm"),
+            let algorithm = ChecksumAlgorithm(rawValue: named.trimmingCharacters(in: .whitespaces).uppercased())
+        {
+            integrity.algorithm = algorithm
+            found = true
+        }
+        return found ? integrity : nil
+    }
+
+    /// `If-None-Match: *` and `If-Match` on a write, as S3 serves them.
+    private func writeCondition(_ s3: S3Request) throws -> WriteCondition? {
+        if let ifNoneMatch = s3.header("if-none-match") {
+            guard ifNoneMatch.trimmingCharacters(in: .whitespaces) == "*", s3.header("if-match") == nil else {
+                throw S3SupportTable.notImplemented("a write takes If-None-Match: * alone; Wharf does not implement 'If-None-Match: \(ifNoneMatch)'")
+            }
+            return .absent
+        }
+        if let ifMatch = s3.header("if-match") {
+            let tags = ifMatch.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            guard !tags.isEmpty else { throw S3Error.invalidArgument("If-Match names no ETag") }
+            return .etagMatches(tags)
+        }
+        return nil
     }
 
     private func quoted(_ etag: String) -> String { "\"\(etag)\"" }

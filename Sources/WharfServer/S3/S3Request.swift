@@ -14,6 +14,8 @@ struct S3Request {
     let headers: HTTPFields
     /// The Host header, which HTTPTypes keeps apart from the other fields as the authority.
     let authority: String?
+    /// The operation the support table matched, or the error it answers with; nil for Wharf's own prefixes.
+    let resolution: S3SupportTable.Resolution?
 
     init(_ request: Request) {
         let target = request.head.path ?? "/"
@@ -38,6 +40,11 @@ struct S3Request {
             bucket = SigV4.percentDecode(trimmed)
             key = nil
         }
+        if let bucket, S3Middleware.reservedPrefixes.contains(bucket) {
+            resolution = nil
+        } else {
+            resolution = S3SupportTable.resolve(method: method, bucket: bucket, key: key, query: query, headers: headers)
+        }
     }
 
     func header(_ name: String) -> String? {
@@ -54,30 +61,8 @@ struct S3Request {
     }
 
     /// The S3 operation name, for metrics and access checks.
-    var operation: String {
-        switch (method, bucket, key) {
-        case (.get, nil, _): return "ListBuckets"
-        case (.put, _?, nil): return "CreateBucket"
-        case (.head, _?, nil): return "HeadBucket"
-        case (.delete, _?, nil): return "DeleteBucket"
-        case (.post, _?, nil) where query["delete"] != nil: return "DeleteObjects"
-        case (.get, _?, nil) where query["uploads"] != nil: return "ListMultipartUploads"
-        case (.get, _?, nil) where query["location"] != nil: return "GetBucketLocation"
-        case (.get, _?, nil) where query["list-type"] == "2": return "ListObjectsV2"
-        case (.get, _?, nil): return "ListObjects"
-        case (.put, _?, _?) where query["uploadId"] != nil: return "UploadPart"
-        case (.put, _?, _?) where header("x-amz-copy-source") != nil: return "CopyObject"
-        case (.put, _?, _?): return "PutObject"
-        case (.get, _?, _?) where query["uploadId"] != nil: return "ListParts"
-        case (.get, _?, _?): return "GetObject"
-        case (.head, _?, _?): return "HeadObject"
-        case (.delete, _?, _?) where query["uploadId"] != nil: return "AbortMultipartUpload"
-        case (.delete, _?, _?): return "DeleteObject"
-        case (.post, _?, _?) where query["uploads"] != nil: return "CreateMultipartUpload"
-        case (.post, _?, _?) where query["uploadId"] != nil: return "CompleteMultipartUpload"
-        default: return "Unsupported"
-        }
-    }
+    var operation: String { resolution?.operation?.name ?? "NotImplemented" }
 
-    var isRead: Bool { method == .get || method == .head }
+    /// Whether the call only reads: the table's word for a matched operation, the method's otherwise.
+    var isRead: Bool { resolution?.operation.map { !$0.writes } ?? (method == .get || method == .head) }
 }
