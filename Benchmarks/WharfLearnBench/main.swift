@@ -6,7 +6,7 @@ import WharfLearn
 
 let arguments = CommandLine.arguments
 guard arguments.count == 5, let rounds = Int(arguments[3]), let threads = Int(arguments[4]) else {
-    FileHandle.standardError.write(Data("usage: WharfLearnBench gbdt-leaves63|gbdt-depth6|predict|linear|smote DIR ROUNDS THREADS\n".utf8))
+    FileHandle.standardError.write(Data("usage: WharfLearnBench gbdt-leaves63|gbdt-depth6|predict|linear|smote|leadscoring DIR ROUNDS THREADS\n".utf8))
     exit(64)
 }
 let task = arguments[1]
@@ -92,6 +92,27 @@ case "predict":
     }
     emit("single-row latency", time / Double(count), .nan,
          "predict(row:into:), per row, best of 5 passes over 20000 rows, \(String(format: "%.2f", cpuTime / Double(count) * 1e6)) us CPU, checksum \(String(format: "%.3f", checksum))")
+case "leadscoring":
+    // DIR is the lead-scoring CSV; the split (seed 42, or LEARN_SPLIT_SEED), the columns and the defaults are LeadScoringQualityTests'
+    // (ROUNDS 0 keeps Wharf's default); LEARN_HP="k=v,k=v" adds hyperparameters.
+    var frame = try CSVReader.read(path: arguments[2])
+    frame = try frame.drop(frame.columnNames.filter { $0.isEmpty || $0.hasPrefix("Unnamed") || $0 == "column_0" })
+    let (labels, _) = try TargetEncoding.labels(frame, target: "app_complete_flag")
+    let splitSeed = UInt64(ProcessInfo.processInfo.environment["LEARN_SPLIT_SEED"] ?? "42") ?? 42
+    let (trainRows, testRows) = LabeledData.stratifiedSplitRows(labels: labels, testFraction: 0.2, seed: splitSeed)
+    var hp = ["nthread": "\(threads)"]
+    if rounds > 0 { hp["num_round"] = "\(rounds)" }
+    for pair in (ProcessInfo.processInfo.environment["LEARN_HP"] ?? "").split(separator: ",") {
+        let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
+        if kv.count == 2 { hp[kv[0]] = kv[1] }
+    }
+    let train = frame.take(trainRows), test = frame.take(testRows)
+    var outcome: TrainingRecipe.Outcome?
+    let cpu = cpuSeconds()
+    let time = try seconds { outcome = try TrainingRecipe(target: "app_complete_flag", hyperparameters: hp).train(train) }
+    let trainingCPU = cpuSeconds() - cpu
+    let auc = ROCAUC.auc(scores: try outcome!.artifact.predict(test, threads: threads), labels: testRows.map { labels[$0] })
+    emit("lead scoring (recipe, defaults)", time, auc, "\(String(format: "%.2f", trainingCPU)) s CPU, \(trainRows.count) train rows")
 case "linear":
     let train = try load("train"), test = try load("test")
     var model: LinearModel?

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WharfFrame
 @testable import WharfLearn
 
 @Suite struct LinearTrainerTests {

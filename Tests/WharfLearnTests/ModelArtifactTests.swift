@@ -32,7 +32,7 @@ import WharfFrame
 
     /// A table with text, numbers, dates and nulls, and its binary label.
     static func leadFrame(rows: Int, seed: UInt64) throws -> DataFrame {
-        var generator = WharfLearn.SeededGenerator(seed: seed)
+        var generator = SeededGenerator(seed: seed)
         let sources = ["web", "referral", "event", "partner", "cold call"]
         var source = [String?](), visits = [Double?](), city = [String?](), label = [String]()
         for _ in 0..<rows {

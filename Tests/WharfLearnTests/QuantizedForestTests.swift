@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WharfFrame
 @testable import WharfLearn
 
 /// The code-based prediction path must agree exactly with walking the trees' Float thresholds node by node.

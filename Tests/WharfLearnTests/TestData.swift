@@ -1,4 +1,5 @@
 import Foundation
+import WharfFrame
 @testable import WharfLearn
 
 /// Small generated data sets with planted signal, shared by the suites.

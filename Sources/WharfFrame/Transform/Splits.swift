@@ -5,7 +5,7 @@ extension DataFrame {
         try Self.checkFraction(testFraction)
         var rng = SeededGenerator(seed: seed)
         var idx = Array(0..<rowCount)
-        idx.shuffle(using: &rng)
+        rng.shuffle(&idx)
         let nTest = Int((Double(rowCount) * testFraction).rounded())
         return (take(Array(idx[nTest...]).sorted()), take(Array(idx[..<nTest]).sorted()))
     }
@@ -19,7 +19,7 @@ extension DataFrame {
         var rng = SeededGenerator(seed: seed)
         var train: [Int] = [], test: [Int] = []
         for var m in members {
-            m.shuffle(using: &rng)
+            rng.shuffle(&m)
             let nTest = Int((Double(m.count) * testFraction).rounded())
             test.append(contentsOf: m[..<nTest])
             train.append(contentsOf: m[nTest...])
@@ -50,7 +50,7 @@ extension DataFrame {
         let g = try groupBy([column], sort: true, dropNullKeys: false)
         var order = Array(0..<g.groupCount)
         var rng = SeededGenerator(seed: seed)
-        order.shuffle(using: &rng)
+        rng.shuffle(&order)
         let nTest = Int((Double(g.groupCount) * testFraction).rounded())
         var isTest = [Bool](repeating: false, count: g.groupCount)
         for k in order[..<nTest] { isTest[k] = true }

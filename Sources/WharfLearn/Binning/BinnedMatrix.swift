@@ -1,3 +1,4 @@
+import WharfFrame
 /// Row-major UInt8 bin codes of a feature matrix, laid out for the histogram loop.
 public struct BinnedMatrix: Sendable {
     public let rowCount: Int

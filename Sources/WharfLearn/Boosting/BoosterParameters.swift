@@ -18,6 +18,13 @@ public struct BoosterParameters: Codable, Equatable, Sendable {
     public var scalePosWeight = 1.0
     public var maxBin = 255
     public var maxCatToOnehot = 4
+    /// LightGBM's categorical regularisation for features with more than `maxCatToOnehot` levels: levels on fewer
+    /// rows of a node than `catSmooth` are not split on (and it smooths their G/H order), at most `maxCatThreshold`
+    /// levels go left, every group tried adds `minDataPerGroup` rows, and the children's L2 is `lambda + catL2`.
+    public var catSmooth = 10.0
+    public var catL2 = 10.0
+    public var maxCatThreshold = 32
+    public var minDataPerGroup = 100
     public var objective = "binary:logistic"
     public var evalMetric: [String] = []
     public var earlyStoppingRounds = 0
@@ -36,7 +43,7 @@ public struct BoosterParameters: Codable, Equatable, Sendable {
         "max_leaves", "num_leaves", "grow_policy", "min_child_weight", "min_sum_hessian_in_leaf", "min_data_in_leaf",
         "gamma", "min_split_loss", "lambda", "reg_lambda", "lambda_l2", "alpha", "reg_alpha", "lambda_l1", "subsample",
         "bagging_fraction", "colsample_bytree", "feature_fraction", "colsample_bynode", "scale_pos_weight", "max_bin",
-        "max_cat_to_onehot", "objective", "eval_metric", "early_stopping_rounds", "num_class", "seed", "random_state",
+        "max_cat_to_onehot", "cat_smooth", "cat_l2", "max_cat_threshold", "min_data_per_group", "objective", "eval_metric", "early_stopping_rounds", "num_class", "seed", "random_state",
         "nthread", "num_threads", "n_jobs", "booster", "verbosity",
     ]
 
@@ -83,6 +90,10 @@ public struct BoosterParameters: Codable, Equatable, Sendable {
         if let v = try parser.double(["scale_pos_weight"], in: 0...1e12, openLow: true) { scalePosWeight = v }
         if let v = try parser.int(["max_bin"], in: 2...255) { maxBin = v }
         if let v = try parser.int(["max_cat_to_onehot"], in: 1...255) { maxCatToOnehot = v }
+        if let v = try parser.double(["cat_smooth"], in: 0...1e12) { catSmooth = v }
+        if let v = try parser.double(["cat_l2"], in: 0...1e12) { catL2 = v }
+        if let v = try parser.int(["max_cat_threshold"], in: 1...255) { maxCatThreshold = v }
+        if let v = try parser.int(["min_data_per_group"], in: 0...100_000_000) { minDataPerGroup = v }
         if let v = try parser.choice(["objective"], from: Objectives.names) { objective = v }
         if let v = try parser.string(["eval_metric"]) {
             evalMetric = v.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
@@ -100,7 +111,7 @@ public struct BoosterParameters: Codable, Equatable, Sendable {
     }
 
     /// Threads to use: `nthread`, or all cores when 0.
-    public var threadCount: Int { nthread > 0 ? nthread : Parallel.availableCores }
+    public var threadCount: Int { Parallel.threadCount(nthread) }
 
     /// The settings as XGBoost-named strings (stored in model files).
     public var strings: [String: String] {
@@ -110,6 +121,8 @@ public struct BoosterParameters: Codable, Equatable, Sendable {
             "gamma": "\(gamma)", "lambda": "\(lambda)", "alpha": "\(alpha)", "subsample": "\(subsample)",
             "colsample_bytree": "\(colsampleBytree)", "colsample_bynode": "\(colsampleBynode)",
             "scale_pos_weight": "\(scalePosWeight)", "max_bin": "\(maxBin)", "max_cat_to_onehot": "\(maxCatToOnehot)",
+            "cat_smooth": "\(catSmooth)", "cat_l2": "\(catL2)", "max_cat_threshold": "\(maxCatThreshold)",
+            "min_data_per_group": "\(minDataPerGroup)",
             "objective": objective, "early_stopping_rounds": "\(earlyStoppingRounds)", "num_class": "\(numClass)",
             "seed": "\(seed)", "nthread": "\(nthread)",
         ]

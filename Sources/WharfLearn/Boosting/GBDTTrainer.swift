@@ -1,4 +1,5 @@
 import Foundation
+import WharfFrame
 
 /// The boosting loop: gradients from the objective, one histogram tree per output per round, early stopping on validation.
 public struct GBDTTrainer: Sendable {
@@ -44,7 +45,8 @@ public struct GBDTTrainer: Sendable {
         var pairs = [SIMD2<Float>](repeating: .zero, count: n)
         let learner = TreeLearner(data: binned, threads: threads)
         let finder = SplitFinder(lambda: p.lambda, alpha: p.alpha, gamma: p.gamma, minChildWeight: p.minChildWeight,
-                                 minDataInLeaf: p.minDataInLeaf, maxCatToOnehot: p.maxCatToOnehot)
+                                 minDataInLeaf: p.minDataInLeaf, maxCatToOnehot: p.maxCatToOnehot, catSmooth: p.catSmooth,
+                                 catL2: p.catL2, maxCatThreshold: p.maxCatThreshold, minDataPerGroup: p.minDataPerGroup)
         let settings = TreeSettings(finder: finder, maxDepth: p.maxDepth, maxLeaves: p.maxLeaves, growPolicy: p.growPolicy,
                                     learningRate: p.randomForest ? 1.0 / Double(p.numRound) : p.eta,
                                     colsampleBynode: p.colsampleBynode)

@@ -34,19 +34,7 @@ public struct LabeledData: Sendable {
 
     /// Seeded split keeping each class's share in both parts (for classification labels).
     public func stratifiedSplit(testFraction: Double, seed: UInt64) -> (train: LabeledData, test: LabeledData) {
-        var generator = SeededGenerator(seed: seed)
-        var byClass: [Double: [Int]] = [:]
-        for (row, label) in labels.enumerated() { byClass[label, default: []].append(row) }
-        var train = [Int](), test = [Int]()
-        for label in byClass.keys.sorted() {
-            var rows = byClass[label]!
-            generator.shuffle(&rows)
-            let testCount = Int((Double(rows.count) * testFraction).rounded())
-            test.append(contentsOf: rows[..<testCount])
-            train.append(contentsOf: rows[testCount...])
-        }
-        train.sort()
-        test.sort()
+        let (train, test) = Self.stratifiedSplitRows(labels: labels, testFraction: testFraction, seed: seed)
         return (selectingRows(train), selectingRows(test))
     }
 }

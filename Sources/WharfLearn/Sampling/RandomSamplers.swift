@@ -1,3 +1,4 @@
+import WharfFrame
 /// Random under-sampling of the majority class to a minority/majority ratio (without replacement).
 public struct RandomUnderSampler: Sendable {
     public var ratio: Double

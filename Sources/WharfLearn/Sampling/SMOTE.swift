@@ -1,3 +1,4 @@
+import WharfFrame
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,3 +1,4 @@
+import WharfFrame
 /// How a tree grows: level by level to `max_depth`, or always splitting the leaf with the best gain.
 public enum GrowPolicy: String, Codable, Sendable {
     case depthwise
@@ -162,8 +163,9 @@ final class TreeLearner {
             tree.nodes.append(contentsOf: [Tree.Node(), Tree.Node()])
             tree.gains.append(contentsOf: [0, 0])
             tree.covers.append(contentsOf: [split.leftHessian, split.rightHessian])
-            leafTotals[leftNode] = (split.leftGradient, split.leftHessian)
-            leafTotals[rightNode] = (split.rightGradient, split.rightHessian)
+            // A many-level categorical split's children keep its extra L2 in their leaf values (LightGBM's cat_l2).
+            leafTotals[leftNode] = (split.leftGradient, split.leftHessian + split.extraL2)
+            leafTotals[rightNode] = (split.rightGradient, split.rightHessian + split.extraL2)
             leafCount += 1
 
             let depth = leaf.depth + 1
