@@ -187,9 +187,21 @@ enum RandomJSONLines {
         let f = try JSONReader.read(string: #"{"s": "0123456789\"abcdef\\0123456789\u0041"}"# + "\n")
         #expect(f["s"][0] == .string("0123456789\"abcdef\\0123456789A"))
         let control = #expect(throws: FrameError.self) { try JSONReader.read(string: "{\"s\": \"0123456789\u{1}\"}\n") }
-        #expect(control?.message == "line 1, column 18: control character inside a string")
+        #expect(control?.message == "line 1, column 18: control character in a string")
         let open = #expect(throws: FrameError.self) { try JSONReader.read(string: "{\"a\": 1}\n{\"s\": \"0123456789abc\n") }
-        #expect(open?.message == "line 2, column 21: unterminated string")
+        #expect(open?.message == "line 2, column 7: unterminated string")
+    }
+
+    /// A high surrogate followed by an escape that is not a low surrogate used to trap on overflow
+    /// (issue 12); every kind of bad surrogate is now a located error, as in WharfJSONText.
+    @Test func unpairedSurrogatesAreLocatedErrors() throws {
+        for bad in [#"\ud83d\u0041"#, #"\ud83d"#, #"\ud83dx"#, #"\udc00"#, #"\ud83d\ud83d"#] {
+            let text = "{\"a\": 1}\n{\"s\": \"x\(bad)\"}\n"
+            let error = #expect(throws: FrameError.self) { try JSONReader.read(string: text) }
+            #expect(error?.message == "line 2, column 9: unpaired surrogate in a \\u escape", "\(bad)")
+        }
+        let pair = try JSONReader.read(string: #"{"s": "\ud83d\ude00"}"# + "\n")
+        #expect(pair["s"][0] == .string("\u{1F600}"))
     }
 }
 

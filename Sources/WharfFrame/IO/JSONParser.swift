@@ -1,3 +1,5 @@
+import WharfJSONText
+
 /// A parsed JSON value keeping object key order (records become columns in the order keys first appear).
 public indirect enum JSONValue: Sendable, Equatable {
     case null
@@ -143,77 +145,17 @@ struct JSONParser {
         throw fail("malformed number")
     }
 
+    /// The string literal at `pos` (its opening quote), through the decoder every Wharf JSON reader shares,
+    /// so escapes and surrogate pairs behave as everywhere else; ill-formed UTF-8 becomes U+FFFD as before.
     mutating func string() throws(Failure) -> String {
-        pos += 1
-        let start = pos
-        // Fast path: no escapes.
-        while pos < bytes.count {
-            let c = bytes[pos]
-            if c == 34 {
-                let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<pos]), as: UTF8.self)
-                pos += 1
-                return s
-            }
-            if c == 92 { break }
-            if c < 0x20 { throw fail("control character inside a string") }
-            pos += 1
+        do throws(JSONStringError) {
+            let (text, end) = try JSONStringLiteral.decode(UnsafeRawBufferPointer(bytes), openingQuoteAt: pos, validatingUTF8: false)
+            pos = end
+            return text
+        } catch {
+            pos = error.offset
+            throw fail(error.message)
         }
-        var out = [UInt8](UnsafeBufferPointer(rebasing: bytes[start..<pos]))
-        while pos < bytes.count {
-            let c = bytes[pos]
-            if c == 34 { pos += 1; return String(decoding: out, as: UTF8.self) }
-            if c == 92 {
-                pos += 1
-                guard pos < bytes.count else { break }
-                let e = bytes[pos]
-                pos += 1
-                switch e {
-                case 34: out.append(34)
-                case 92: out.append(92)
-                case 47: out.append(47)
-                case 98: out.append(8)
-                case 102: out.append(12)
-                case 110: out.append(10)
-                case 114: out.append(13)
-                case 116: out.append(9)
-                case 117:
-                    var scalar = try hex4()
-                    if scalar >= 0xD800 && scalar < 0xDC00, pos + 1 < bytes.count, bytes[pos] == 92, bytes[pos + 1] == 117 {
-                        pos += 2
-                        let low = try hex4()
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                    }
-                    let u = Unicode.Scalar(scalar) ?? "\u{FFFD}"
-                    out.append(contentsOf: Array(String(Character(u)).utf8))
-                default:
-                    pos -= 1
-                    throw fail("invalid escape in a string")
-                }
-                continue
-            }
-            if c < 0x20 { throw fail("control character inside a string") }
-            out.append(c)
-            pos += 1
-        }
-        throw fail("unterminated string")
-    }
-
-    mutating func hex4() throws(Failure) -> UInt32 {
-        guard pos + 4 <= bytes.count else { throw fail("short \\u escape") }
-        var v: UInt32 = 0
-        for _ in 0..<4 {
-            let c = bytes[pos]
-            let d: UInt32
-            switch c {
-            case 48...57: d = UInt32(c - 48)
-            case 65...70: d = UInt32(c - 55)
-            case 97...102: d = UInt32(c - 87)
-            default: throw fail("bad hex digit in \\u escape")
-            }
-            v = v * 16 + d
-            pos += 1
-        }
-        return v
     }
 
     /// Parses one complete JSON text.
