@@ -47,6 +47,7 @@ let package = Package(
             name: "WharfPlatform",
             dependencies: [
                 "WharfObjectStore",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
@@ -91,7 +92,7 @@ let package = Package(
         .systemLibrary(name: "CWharfFrameSystem", path: "Sources/WharfFrame/CSystem"),
         .target(
             name: "WharfFrame",
-            dependencies: ["CWharfFrameSystem"],
+            dependencies: ["CWharfFrameSystem", "WharfJSONText"],
             exclude: ["CSystem"]
         ),
         .executableTarget(
@@ -149,15 +150,27 @@ let package = Package(
             name: "WharfStatesTests",
             dependencies: ["WharfStates"]
         ),
+        .target(
+            name: "WharfTesting",
+            dependencies: [
+                "WharfPlatform",
+                "WharfServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(
             name: "WharfPlatformTests",
-            dependencies: ["WharfPlatform"]
+            dependencies: ["WharfPlatform", "WharfTesting"]
         ),
         .testTarget(
             name: "WharfServerTests",
             dependencies: [
                 "WharfServer",
+                "WharfTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]

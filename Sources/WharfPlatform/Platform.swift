@@ -14,10 +14,18 @@ public final class Platform: Sendable {
     /// Run and model artifacts in the object store.
     public let artifacts: ArtifactRepository
     public let logger: Logger
+    /// The time every service reads and waits on (a `ManualClock` in tests).
+    public let clock: any PlatformClock
+    /// Long-running work that the serving process starts and drains (see `BackgroundServices`).
+    public let backgroundServices = BackgroundServices()
 
-    public init(metadata: MetadataStore, objects: any ObjectStore, sealer: SecretSealer, logger: Logger = Logger(label: "wharf")) {
+    public init(
+        metadata: MetadataStore, objects: any ObjectStore, sealer: SecretSealer,
+        clock: any PlatformClock = SystemWallClock(), logger: Logger = Logger(label: "wharf")
+    ) {
         self.metadata = metadata
         self.objects = objects
+        self.clock = clock
         self.keys = KeyService(store: metadata, sealer: sealer)
         self.tracking = TrackingService(store: metadata)
         self.registry = RegistryService(store: metadata)
@@ -26,11 +34,13 @@ public final class Platform: Sendable {
     }
 
     /// Opens the stores a configuration names, migrating the database.
-    public static func open(_ configuration: PlatformConfiguration, logger: Logger = Logger(label: "wharf")) async throws -> Platform {
+    public static func open(
+        _ configuration: PlatformConfiguration, clock: any PlatformClock = SystemWallClock(), logger: Logger = Logger(label: "wharf")
+    ) async throws -> Platform {
         let sealer = try SecretSealer.load(secretKey: configuration.secretKey, home: configuration.home)
         let objects = try openObjectStore(configuration.storageURL)
         let metadata = try await MetadataStore.open(url: configuration.databaseURL, logger: logger)
-        return Platform(metadata: metadata, objects: objects, sealer: sealer, logger: logger)
+        return Platform(metadata: metadata, objects: objects, sealer: sealer, clock: clock, logger: logger)
     }
 
     /// The store a `--storage` value names, with its errors in the platform's shape.

@@ -5,9 +5,10 @@ import WharfPlatform
 /// Builds the HTTP face of a platform: native `/v1` API, the S3-compatible API, health and metrics.
 public enum WharfApplication {
     /// The router, without sockets: what tests drive through HummingbirdTesting.
-    public static func router(platform: Platform, loopbackOnly: Bool) -> Router<WharfRequestContext> {
+    public static func router(platform: Platform, loopbackOnly: Bool, settings: ServerSettings = ServerSettings()) -> Router<WharfRequestContext> {
         _ = MetricsExporter.registry
         let router = Router(context: WharfRequestContext.self)
+        router.middlewares.add(ServerSettingsMiddleware(settings: settings))
         let access = AccessPolicy(keys: platform.keys, loopbackOnly: loopbackOnly)
         // SigV4 requests scoped to a service other than s3 (sts, sagemaker, logs, states, lambda...) go to the
         // AWS front door; everything else, anonymous and presigned S3 included, passes on unchanged.
@@ -33,11 +34,14 @@ public enum WharfApplication {
         host == "127.0.0.1" || host == "::1" || host == "localhost" || host.hasPrefix("127.")
     }
 
-    /// A server that refuses to start on a non-loopback address until at least one API key exists.
+    /// A server that refuses to start on a non-loopback address until at least one API key exists. The
+    /// platform's background services (job runners, schedulers, capture flushers) start with it and are
+    /// drained when it shuts down gracefully (SIGTERM, SIGINT).
     public static func application(
         platform: Platform,
         host: String,
         port: Int,
+        settings: ServerSettings = ServerSettings(),
         logger: Logger
     ) async throws -> some ApplicationProtocol {
         let loopbackOnly = isLoopback(host)
@@ -49,17 +53,11 @@ public enum WharfApplication {
             )
         }
         return Application(
-            router: router(platform: platform, loopbackOnly: loopbackOnly),
+            router: router(platform: platform, loopbackOnly: loopbackOnly, settings: settings),
             server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])),
             configuration: .init(address: .hostname(host, port: port), serverName: "wharf"),
+            services: platform.backgroundServices.all,
             logger: logger
         )
-    }
-}
-
-extension WharfApplication {
-    /// Sets the largest JSON body the native API accepts; call before serving.
-    public static func setJSONBodyLimit(_ bytes: Int) {
-        WharfRequestContext.jsonBodyLimit = bytes
     }
 }

@@ -30,7 +30,7 @@ import Testing
         let location = try await backend.location()
         let store = try await MetadataStore.open(url: location)
         try await store.withDatabase { db in
-            try await db.raw("INSERT INTO wharf_schema (version, name, applied_at) VALUES (9999, 'future', 0)").run()
+            try await db.raw("INSERT INTO wharf_schema (version, name, applied_at, oldest_binary) VALUES (9999, 'future', 0, 9999)").run()
         }
         try await store.close()
         do {
@@ -39,7 +39,73 @@ import Testing
         } catch let error as WharfError {
             #expect(error.message.contains("schema version 9999"))
             #expect(error.message.contains("upgrade wharf"))
+            #expect(error.field == "database")
         }
+    }
+
+    /// Rolling upgrades: a newer binary's additive steps leave the database usable by this one.
+    @Test(arguments: TestBackend.enabled)
+    func opensADatabaseANewerBinaryOnlyAddedTo(backend: TestBackend) async throws {
+        let location = try await backend.location()
+        let store = try await MetadataStore.open(url: location)
+        let issued = try await KeyService(store: store, sealer: testSealer).create(name: "before", role: .read)
+        try await store.withDatabase { db in
+            try await db.raw("CREATE TABLE future_things (id TEXT PRIMARY KEY)").run()
+            try await db.raw("INSERT INTO wharf_schema (version, name, applied_at, oldest_binary) VALUES (9998, 'additive', 0, 0)").run()
+        }
+        try await store.close()
+        let older = try await MetadataStore.open(url: location)
+        #expect(try await older.schemaVersion() == 9998)
+        let keys = KeyService(store: older, sealer: testSealer)
+        _ = try await keys.create(name: "after", role: .read)
+        #expect(Set(try await keys.list().map(\.name)) == ["before", "after"])
+        #expect(try await keys.list().contains { $0.accessKeyId == issued.key.accessKeyId })
+        try await older.close()
+    }
+
+    /// Child processes and workers open the store often: with nothing to migrate, opening must not wait for
+    /// the write lock another process holds (before, it queued behind it with BEGIN IMMEDIATE or the
+    /// PostgreSQL migration lock).
+    @Test(.timeLimit(.minutes(1)), arguments: TestBackend.enabled)
+    func openingAMigratedDatabaseTakesNoWriteLock(backend: TestBackend) async throws {
+        let location = try await backend.location()
+        let holder = try await MetadataStore.open(url: location)
+        let (locked, lockedSignal) = AsyncStream<Void>.makeStream()
+        let (opened, openedSignal) = AsyncStream<Void>.makeStream()
+        let holding = Task {
+            try await holder.transaction { db in
+                if holder.backend == .postgres { try await db.raw("SELECT pg_advisory_xact_lock(7261626)").run() }
+                try await db.raw("INSERT INTO wharf_schema (version, name, applied_at) VALUES (-1, 'lock holder', 0)").run()
+                lockedSignal.yield()
+                for await _ in opened { break }
+                // Undone by the rollback: the row only made this transaction a writer.
+                throw CancellationError()
+            }
+        }
+        for await _ in locked { break }
+        let second = try await MetadataStore.open(url: location)
+        #expect(try await second.schemaVersion() == Migrations.latestVersion)
+        openedSignal.yield()
+        _ = await holding.result
+        try await second.close()
+        try await holder.close()
+    }
+
+    @Test(arguments: TestBackend.enabled)
+    func constraintViolationsAreConflictsNotInternalErrors(backend: TestBackend) async throws {
+        let store = try await backend.open()
+        let insert = """
+            INSERT INTO api_keys (access_key_id, name, role, secret_sealed, secret_digest, created_at)
+            VALUES ('WKSAME', 'x', 'read', 's', 'd', 0)
+            """
+        try await store.transaction { db in try await db.raw(SQLQueryString(insert)).run() }
+        do {
+            try await store.transaction { db in try await db.raw(SQLQueryString(insert)).run() }
+            Issue.record("a duplicate primary key must fail")
+        } catch let error as WharfError {
+            #expect(error.kind == .conflict, "\(error)")
+        }
+        try await store.close()
     }
 
     @Test(arguments: TestBackend.enabled)

@@ -2,59 +2,8 @@ import Foundation
 import Testing
 @testable import WharfPlatform
 
-/// The metadata backends the shared store suite runs against.
-enum TestBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
-    case sqlite
-    case postgres
-
-    var testDescription: String { rawValue }
-
-    static var postgresURL: String? {
-        ProcessInfo.processInfo.environment["WHARF_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
-    }
-
-    /// Set by scripts/test: every service is running, so nothing may be skipped.
-    static var servicesRequired: Bool {
-        ProcessInfo.processInfo.environment["WHARF_TEST_REQUIRE_SERVICES"] == "1"
-    }
-
-    /// The backends to run: PostgreSQL only when a server is given (always in scripts/test and CI).
-    static var enabled: [TestBackend] {
-        postgresURL != nil || servicesRequired ? [.sqlite, .postgres] : [.sqlite]
-    }
-
-    /// A fresh, empty database of this backend, migrated to the current schema.
-    func location() async throws -> String {
-        switch self {
-        case .sqlite:
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wharf-test-\(UUID().uuidString)")
-            return "sqlite:" + folder.appendingPathComponent("wharf.db").path
-        case .postgres:
-            guard let base = Self.postgresURL else {
-                throw WharfError(.unavailable, "WHARF_TEST_POSTGRES_URL is not set but scripts/test requires PostgreSQL")
-            }
-            let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-            let admin = try await MetadataStore.open(url: base)
-            do {
-                try await admin.withDatabase { db in try await db.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
-                try await admin.close()
-            } catch {
-                try? await admin.close()
-                throw error
-            }
-            var components = URLComponents(string: base)!
-            components.path = "/" + name
-            return components.string!
-        }
-    }
-
-    func open() async throws -> MetadataStore {
-        try await MetadataStore.open(url: try await location())
-    }
-}
-
-/// A server key for tests, fixed so a reopened store can read its own secrets.
-let testSealer = SecretSealer(key: .init(data: Data(repeating: 7, count: 32)))
+// The backends and the test sealer live in WharfTesting, shared by every suite that needs a store.
+@_exported import WharfTesting
 
 @Suite struct ServiceAvailabilityTests {
     @Test(

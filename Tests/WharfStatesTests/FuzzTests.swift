@@ -183,7 +183,19 @@ import Testing
             if problems.isEmpty {
                 let machine = try StateMachine(parsing: text)
                 let result = await Interpreter(machine: machine, options: ExecutionOptions(executor: RandomExecutor(seed: 1), clock: VirtualClock())).run(input: ["s3_key": "k"])
-                #expect(result.status != .aborted)
+                // A run the engine finished ends with its terminal event and carries what that status promises.
+                let last = result.history.last?.type
+                switch result.status {
+                case .succeeded:
+                    #expect(result.output != nil)
+                    #expect(last == "ExecutionSucceeded")
+                case .failed:
+                    #expect(last == "ExecutionFailed")
+                case .timedOut:
+                    #expect(last == "ExecutionTimedOut")
+                case .aborted:
+                    Issue.record("the engine itself never aborts a run (only StopExecution does)")
+                }
             } else {
                 #expect(problems.allSatisfy { !$0.message.isEmpty })
             }

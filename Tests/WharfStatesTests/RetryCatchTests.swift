@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import WharfStates
 
@@ -113,9 +114,9 @@ import Testing
         #expect(r.history.contains { $0.type == "TaskTimedOut" })
     }
 
-    @Test func timeoutSecondsOnTheSystemClock() async throws {
+    @Test(.timeLimit(.minutes(1))) func timeoutSecondsOnTheSystemClock() async throws {
         let sleeper = ClosureExecutor { _ in
-            try await Task.sleep(nanoseconds: 5_000_000_000)
+            try await Task.sleep(nanoseconds: 3_600_000_000_000)
             return .serviceResponse(1)
         }
         let machine = try StateMachine(parsing: #"""
@@ -156,8 +157,8 @@ import Testing
 
     /// Real time. The beating task beats every 0.1 s against a 60 s heartbeat: on a 2-core CI machine other
     /// suites' CPU-bound work can hold both cooperative threads for over 10 s, and the watchdog, woken after
-    /// such a stall, rightly sees no beat. The silent one sends nothing for 6 s against a 1 s heartbeat.
-    @Test func heartbeatsOnTheSystemClock() async throws {
+    /// such a stall, rightly sees no beat.
+    @Test(.timeLimit(.minutes(1))) func heartbeatsOnTheSystemClock() async throws {
         func machine(heartbeat: Int) throws -> StateMachine {
             try StateMachine(parsing: """
             {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::x:y.waitForTaskToken", "HeartbeatSeconds": \(heartbeat), "End": true}}}
@@ -172,12 +173,21 @@ import Testing
         }
         let ok = await Interpreter(machine: try machine(heartbeat: 60), options: ExecutionOptions(executor: beating)).run(input: [:])
         #expect(ok.output == "alive", "\(String(describing: ok.error)): \(String(describing: ok.cause))")
+        // The silent one would sleep for an hour: the watchdog must cancel it after its 1 s heartbeat, so the
+        // test takes about a second of real time and proves the task was stopped, not waited for.
+        let cancelled = Mutex(false)
         let silent = ClosureExecutor { _ in
-            try await Task.sleep(nanoseconds: 6_000_000_000)
+            do {
+                try await Task.sleep(nanoseconds: 3_600_000_000_000)
+            } catch {
+                cancelled.withLock { $0 = error is CancellationError }
+                throw error
+            }
             return .serviceResponse("late")
         }
         let late = await Interpreter(machine: try machine(heartbeat: 1), options: ExecutionOptions(executor: silent)).run(input: [:])
         #expect(late.error == "States.HeartbeatTimeout")
+        #expect(cancelled.withLock { $0 })
     }
 
     @Test func machineTimeoutSecondsTimesTheExecutionOut() async throws {

@@ -47,9 +47,12 @@ final class DirectorySync: Sendable {
 
     private let folders = Mutex(Folders())
     private let pool: NIOThreadPool
+    /// The system's fsync; tests pass one that counts and can fail, to check rounds are shared.
+    private let flush: @Sendable (Int32) -> Int32
 
-    init(pool: NIOThreadPool) {
+    init(pool: NIOThreadPool, fsync flush: @escaping @Sendable (Int32) -> Int32 = { fsync($0) }) {
         self.pool = pool
+        self.flush = flush
     }
 
     /// Makes renames into `directory` done so far durable, or returns the round to wait for
@@ -98,7 +101,7 @@ final class DirectorySync: Sendable {
     /// round when more arrived meanwhile. Returns the error text when the fsync failed.
     private func round(_ directory: Descriptor, _ folder: Folder) -> String? {
         let target = folders.withLock { $0.states[folder]!.requested }
-        let failure = fsync(directory.fd) == 0 ? nil : POSIX.errorText("fsync folder")
+        let failure = flush(directory.fd) == 0 ? nil : POSIX.errorText("fsync folder")
         let (ready, more): ([CheckedContinuation<Void, any Error>], Bool) = folders.withLock { folders in
             var state = folders.states[folder]!
             let first = state.completed + 1

@@ -78,7 +78,8 @@ public final class MetadataStore: Sendable {
             throw WharfError.invalid("database", "unsupported database URL '\(redact(url))': use sqlite:PATH or postgres://...")
         }
         do {
-            try await store.migrate()
+            // Child processes and workers open the store often: only a pending migration takes the write lock.
+            if try await store.migrationsPending() { try await store.migrate() }
         } catch {
             try? await store.close()
             throw error
@@ -105,8 +106,9 @@ public final class MetadataStore: Sendable {
         } catch let error as ConnectionPoolError {
             throw WharfError(.unavailable, "metadata database unavailable: \(error)")
         } catch let error as PSQLError {
-            // PSQLError's description hides the server's message; keep it (the connection string is not in it).
-            throw WharfError(.internal, "PostgreSQL: \(error.serverInfo?[.message] ?? String(reflecting: error))")
+            throw SQLErrorMapping.wharfError(error)
+        } catch let error as SQLiteError {
+            throw SQLErrorMapping.wharfError(error)
         }
     }
 
@@ -147,6 +149,15 @@ public final class MetadataStore: Sendable {
     /// The schema version this database is at.
     public func schemaVersion() async throws -> Int {
         try await withDatabase { db in try await Migrations.currentVersion(db) }
+    }
+
+    /// Whether this binary has schema steps the database lacks; a newer database is checked for whether
+    /// this binary may still use it (its newer steps were all additive).
+    private func migrationsPending() async throws -> Bool {
+        let state: Migrations.State? = try await withDatabase { db in try await Migrations.state(db) }
+        guard let state else { return true }
+        if state.version > Migrations.latestVersion { try Migrations.checkReadable(state) }
+        return state.version < Migrations.latestVersion
     }
 
     private func migrate() async throws {

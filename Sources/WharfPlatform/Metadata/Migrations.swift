@@ -4,7 +4,19 @@ import SQLKit
 struct Migration: Sendable {
     let version: Int
     let name: String
+    /// False for a step that older binaries cannot work with (a dropped or renamed column, a changed
+    /// meaning): a database past it refuses binaries older than it. Additive steps (new tables, new
+    /// nullable columns, new indexes) leave older binaries working, so workers can be upgraded one by one.
+    let olderBinariesCompatible: Bool
     let statements: @Sendable (MetadataStore.Backend) -> [String]
+
+    init(version: Int, name: String, olderBinariesCompatible: Bool = true,
+         statements: @escaping @Sendable (MetadataStore.Backend) -> [String]) {
+        self.version = version
+        self.name = name
+        self.olderBinariesCompatible = olderBinariesCompatible
+        self.statements = statements
+    }
 }
 
 /// The ordered schema history and the code that applies it at start-up.
@@ -38,9 +50,48 @@ enum Migrations {
         Migration(version: 5, name: "logged models: deletion and metrics") { _ in
             TrackingSchema.loggedModelDeletionAndMetrics
         },
+        Migration(version: 6, name: "schema steps record the oldest binary that can still use the database") { _ in
+            ["ALTER TABLE wharf_schema ADD COLUMN oldest_binary BIGINT NOT NULL DEFAULT 0"]
+        },
     ]
 
+    /// The first step whose rows carry `oldest_binary`.
+    static let oldestBinaryColumnSince = 6
+
+    /// Where a database's schema stands: its version, and the oldest binary schema version that may use it.
+    struct State: Sendable {
+        var version: Int
+        var oldestBinary: Int
+    }
+
     static var latestVersion: Int { all.last?.version ?? 0 }
+
+    /// The database's schema state, or nil when it has none yet (a fresh database). Read without a transaction.
+    static func state(_ db: any SQLDatabase) async throws -> State? {
+        let exists: Bool
+        switch db.dialect.name {
+        case "sqlite":
+            exists = try await db.raw("SELECT 1 AS present FROM sqlite_master WHERE type = 'table' AND name = 'wharf_schema'").first() != nil
+        default:
+            exists = try await db.raw("SELECT 1 AS present FROM information_schema.tables WHERE table_name = 'wharf_schema' AND table_schema = current_schema()").first() != nil
+        }
+        guard exists else { return nil }
+        let version = try await currentVersion(db)
+        guard version >= oldestBinaryColumnSince else { return State(version: version, oldestBinary: 0) }
+        let row = try await db.raw("SELECT MAX(oldest_binary) AS oldest FROM wharf_schema").first()
+        let oldest = try row?.decodeNil(column: "oldest") == false ? try row!.decode(column: "oldest", as: Int.self) : 0
+        return State(version: version, oldestBinary: oldest)
+    }
+
+    /// Refuses a database that a newer binary changed in a way this one cannot work with.
+    static func checkReadable(_ state: State) throws {
+        guard state.oldestBinary > latestVersion else { return }
+        throw WharfError(
+            .conflict,
+            "the metadata database is at schema version \(state.version), which needs a wharf binary of schema version \(state.oldestBinary) or newer (this one has \(latestVersion)); upgrade wharf",
+            field: "database"
+        )
+    }
 
     static func currentVersion(_ db: any SQLDatabase) async throws -> Int {
         let row = try await db.raw("SELECT MAX(version) AS version FROM wharf_schema").first()
@@ -61,23 +112,26 @@ enum Migrations {
                 applied_at BIGINT NOT NULL
             )
             """).run()
-        let current = try await currentVersion(db)
-        if current > latestVersion {
-            throw WharfError(
-                .conflict,
-                "the metadata database is at schema version \(current), newer than this wharf binary supports (\(latestVersion)); upgrade wharf",
-                field: "database"
-            )
-        }
-        for migration in all where migration.version > current {
+        // Another starter may have migrated since this one looked: judge by what the database holds now.
+        let current = try await state(db) ?? State(version: 0, oldestBinary: 0)
+        if current.version > latestVersion { try checkReadable(current) }
+        for migration in all where migration.version > current.version {
             for statement in migration.statements(backend) {
                 try await db.raw(SQLQueryString(statement)).run()
             }
             let now = WallClock.millisecondsSinceEpoch()
-            try await db.raw("""
-                INSERT INTO wharf_schema (version, name, applied_at)
-                VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: now))
-                """).run()
+            if migration.version >= oldestBinaryColumnSince {
+                let oldest = migration.olderBinariesCompatible ? 0 : migration.version
+                try await db.raw("""
+                    INSERT INTO wharf_schema (version, name, applied_at, oldest_binary)
+                    VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: now), \(bind: oldest))
+                    """).run()
+            } else {
+                try await db.raw("""
+                    INSERT INTO wharf_schema (version, name, applied_at)
+                    VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: now))
+                    """).run()
+            }
         }
     }
 }

@@ -5,10 +5,9 @@ import WharfPlatform
 public struct WharfRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var principal: Principal = .anonymous
-    public var maxUploadSize: Int { WharfRequestContext.jsonBodyLimit }
-
-    /// The largest JSON body the native API accepts (object uploads stream and are not bound by it).
-    nonisolated(unsafe) static var jsonBodyLimit = 8 * 1024 * 1024
+    /// The largest JSON body the API faces accept (object uploads stream and are not bound by it); the
+    /// application's `ServerSettings` set it on every request.
+    public var maxUploadSize: Int = ServerSettings.defaultJSONBodyLimit
 
     public init(source: Source) {
         self.coreContext = .init(source: source)

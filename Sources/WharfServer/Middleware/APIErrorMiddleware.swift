@@ -48,7 +48,7 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as APIError {
             throw error
         } catch {
-            guard let known = Self.classify(error) else {
+            guard let known = Self.classify(error, bodyLimit: context.maxUploadSize) else {
                 context.logger.error("unhandled error: \(String(reflecting: error))")
                 throw APIError(error: WharfError(.internal, "internal error"))
             }
@@ -58,7 +58,7 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 
     /// The WharfError an error thrown by a handler stands for, or nil for one nobody expected (a bug:
     /// logged and answered with 500). Shared by the native and the MLflow faces.
-    static func classify(_ error: any Error) -> WharfError? {
+    static func classify(_ error: any Error, bodyLimit: Int? = nil) -> WharfError? {
         switch error {
         case let error as WharfError:
             return error
@@ -68,7 +68,8 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return BrokenRequest.describe(error)
         case let error as HTTPError:
             if error.status == .contentTooLarge {
-                return WharfError(.payloadTooLarge, "the request body is larger than the limit of \(WharfRequestContext.jsonBodyLimit) bytes")
+                let limit = bodyLimit.map { "the limit of \($0) bytes" } ?? "the server's limit (--max-body-bytes)"
+                return WharfError(.payloadTooLarge, "the request body is larger than \(limit)")
             }
             let kind: WharfError.Kind = switch error.status.code {
             case 401: .unauthenticated

@@ -47,11 +47,12 @@ struct ServerCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "wharf")
         logger.logLevel = level
-        WharfApplication.setJSONBodyLimit(limit)
         let configuration = platformOptions.configuration()
         let platform = try await Platform.open(configuration, logger: logger)
         do {
-            let app = try await WharfApplication.application(platform: platform, host: host, port: port, logger: logger)
+            let app = try await WharfApplication.application(
+                platform: platform, host: host, port: port, settings: ServerSettings(jsonBodyLimit: limit), logger: logger
+            )
             logger.info("wharf listening on http://\(host):\(port) (metadata: \(platform.metadata.displayLocation))")
             try await app.runService()
         } catch {
