@@ -53,6 +53,12 @@ enum Migrations {
         Migration(version: 6, name: "schema steps record the oldest binary that can still use the database") { _ in
             ["ALTER TABLE wharf_schema ADD COLUMN oldest_binary BIGINT NOT NULL DEFAULT 0"]
         },
+        Migration(version: 7, name: "AWS front door: STS sessions, the account id, ClientToken records") { _ in
+            AccessSchema.sessionsAccountAndClientTokens
+        },
+        Migration(version: 8, name: "tracking ids claimed from counter rows; dataset inputs keep all their tags") { _ in
+            TrackingSchema.databaseIdsAndInputTags
+        },
     ]
 
     /// The first step whose rows carry `oldest_binary`.
