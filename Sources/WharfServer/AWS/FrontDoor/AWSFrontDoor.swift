@@ -18,7 +18,7 @@ struct AWSFrontDoor: RouterMiddleware {
 
     init(platform: Platform, access: AccessPolicy, registry: AWSOperationRegistry? = nil, account: AWSAccount? = nil) {
         self.platform = platform
-        self.registry = registry ?? .standard(platform: platform)
+        self.registry = registry ?? .standard()
         self.authenticator = AWSAuthenticator(keys: platform.keys, access: access)
         self.conventions = AWSConventions(
             account: account ?? AWSAccount(store: platform.metadata), pageTokens: platform.keys.pageTokens(),

@@ -1,5 +1,3 @@
-import WharfPlatform
-
 /// Every AWS service face Wharf serves, found by signing name; also renders the docs table of
 /// supported operations (docs/aws.md), which a test keeps equal to the code.
 public struct AWSOperationRegistry: Sendable {
@@ -11,8 +9,8 @@ public struct AWSOperationRegistry: Sendable {
         bySigningName = Dictionary(grouping: services, by: \.signingName)
     }
 
-    /// The faces Wharf ships, over one platform.
-    public static func standard(platform: Platform) -> AWSOperationRegistry {
+    /// The faces Wharf ships; handlers reach the platform through their `AWSCall`.
+    public static func standard() -> AWSOperationRegistry {
         AWSOperationRegistry([
             STSFace.service(),
             SageMakerFace.service(),
