@@ -62,13 +62,6 @@ elif task == "xgb-predict":
         best_cpu = min(best_cpu, time.process_time() - cpu)
     emit("batch predict 200k rows", "xgboost", best, roc_auc_score(yt, booster.inplace_predict(xt)),
          f"{len(xt) / best:.0f} rows/s, {best_cpu:.3f} s CPU")
-    one = xt[:1]
-    for _ in range(200):
-        booster.inplace_predict(one)
-    start = time.perf_counter()
-    for i in range(2000):
-        booster.inplace_predict(xt[i:i + 1])
-    emit("single-row latency", "xgboost", (time.perf_counter() - start) / 2000, float("nan"), "inplace_predict, per row")
 elif task == "sklearn-logreg":
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
