@@ -50,6 +50,36 @@ enum LearnInput {
         return result
     }
 
+    /// Prints `object` as sorted, indented JSON on stdout (the `--json` output of the learning commands).
+    static func printJSON(_ object: Any) throws {
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+        print(String(decoding: data, as: UTF8.self))
+    }
+
+    /// Metric values for JSON: NaN (a metric undefined on the data, e.g. AUC of one class) becomes null.
+    static func jsonNumbers(_ metrics: [String: Double]) -> [String: Any] {
+        metrics.mapValues { $0.isFinite ? $0 as Any : NSNull() }
+    }
+
+    /// The predictions of `artifact` for every row of `frame`, one column per output (`probability`,
+    /// `probability_<class>` and `prediction` for several classes, or `prediction`).
+    static func predictions(_ frame: DataFrame, with artifact: ModelArtifact) throws -> DataFrame {
+        let values = try artifact.predict(try features(frame, for: artifact))
+        let k = artifact.outputCount, n = frame.rowCount
+        var columns = outputColumns(artifact).enumerated().map { c, name in
+            Column(name, (0..<n).map { values[$0 * k + c] })
+        }
+        if k > 1 && artifact.isClassifier {
+            let classes = artifact.signature.classes ?? (0..<k).map { "\($0)" }
+            columns.append(Column("prediction", (0..<n).map { r -> String in
+                var best = 0
+                for c in 1..<k where values[r * k + c] > values[r * k + best] { best = c }
+                return classes[best]
+            }))
+        }
+        return try DataFrame(columns)
+    }
+
     /// Prediction column names for a model's outputs.
     static func outputColumns(_ artifact: ModelArtifact) -> [String] {
         let k = artifact.outputCount
@@ -57,31 +87,6 @@ enum LearnInput {
         if k == 1 { return ["probability"] }
         let classes = artifact.signature.classes ?? (0..<k).map { "\($0)" }
         return classes.map { "probability_\($0)" }
-    }
-}
-
-/// Writes a CSV file (or stdout) row by row into one growing byte buffer.
-struct CSVOutput {
-    private var bytes: [UInt8] = []
-
-    mutating func row(_ fields: [String]) {
-        for (i, field) in fields.enumerated() {
-            if i > 0 { bytes.append(UInt8(ascii: ",")) }
-            if field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) {
-                bytes.append(contentsOf: Array("\"\(field.replacingOccurrences(of: "\"", with: "\"\""))\"".utf8))
-            } else {
-                bytes.append(contentsOf: Array(field.utf8))
-            }
-        }
-        bytes.append(UInt8(ascii: "\n"))
-    }
-
-    func write(to path: String?) throws {
-        if let path {
-            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } else {
-            FileHandle.standardOutput.write(Data(bytes))
-        }
     }
 }
 

@@ -12,27 +12,27 @@ struct PredictCommand: AsyncParsableCommand {
     @Option(help: "Model file (.wharf, or an XGBoost JSON model).") var model: String
     @Option(help: "Input rows (CSV with a header).") var data: String
     @Option(help: "Output CSV (stdout when left out).") var output: String?
+    @Flag(help: "Print the predictions as JSON rows (with --output: the file stays CSV and a JSON summary is printed).") var json = false
 
     func run() async throws {
         let artifact = try LearnInput.model(model)
         let frame = try LearnInput.table(data, option: "--data")
-        let predictions = try artifact.predict(try LearnInput.features(frame, for: artifact))
-        let columns = LearnInput.outputColumns(artifact)
-        var csv = CSVOutput()
-        let k = artifact.outputCount
-        let labelled = k > 1 && artifact.isClassifier
-        csv.row(columns + (labelled ? ["prediction"] : []))
-        let classes = artifact.signature.classes ?? (0..<k).map { "\($0)" }
-        for r in 0..<frame.rowCount {
-            var fields = (0..<k).map { String(predictions[r * k + $0]) }
-            if labelled {
-                var best = 0
-                for c in 1..<k where predictions[r * k + c] > predictions[r * k + best] { best = c }
-                fields.append(classes[best])
+        let predictions = try LearnInput.predictions(frame, with: artifact)
+        if json && output == nil {
+            let values = try predictions.columns.map { c -> [Any] in
+                c.type == .double ? try c.doubles().map { $0 as Any } : c.strings().map { ($0 ?? "") as Any }
             }
-            csv.row(fields)
+            let names = predictions.columnNames
+            let rows = (0..<predictions.rowCount).map { r in Dictionary(uniqueKeysWithValues: names.indices.map { (names[$0], values[$0][r]) }) }
+            return try LearnInput.printJSON(rows)
         }
-        try csv.write(to: output)
-        if let output { print("wrote \(frame.rowCount) predictions to \(output)") }
+        let bytes = CSVWriter.bytes(predictions)
+        guard let output else { return FileHandle.standardOutput.write(Data(bytes)) }
+        try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic)
+        if json {
+            try LearnInput.printJSON(["output": output, "rows": predictions.rowCount, "columns": predictions.columnNames] as [String: Any])
+        } else {
+            print("wrote \(predictions.rowCount) predictions to \(output)")
+        }
     }
 }

@@ -15,85 +15,58 @@ struct TrainCommand: AsyncParsableCommand {
             The objective is inferred from the target unless --hp objective=... is given.
             """)
 
-    enum Algorithm: String, ExpressibleByArgument, CaseIterable { case gbdt, rf, linear }
-    enum Resampling: String, ExpressibleByArgument, CaseIterable { case none, smote, under, over }
-
-    @Option(help: "gbdt, rf or linear.") var algorithm: Algorithm = .gbdt
+    @Option(help: "gbdt, rf or linear.") var algorithm: TrainingRecipe.Algorithm = .gbdt
     @Option(help: "Training data (CSV with a header).") var data: String
     @Option(help: "Target column.") var target: String
     @Option(help: "Validation data (CSV): per-round metrics and early stopping.") var validation: String?
     @Option(name: .customLong("hp"), help: "A hyperparameter as key=value (repeatable).") var hyperparameters: [String] = []
     @Option(help: "Columns to leave out of the features (repeatable).") var drop: [String] = []
     @Option(help: "Text levels seen fewer times than this become 'others'.") var minLevelCount = 1
-    @Option(help: "Rebalance the training rows of a binary target: none, smote, under or over.") var resample: Resampling = .none
+    @Option(help: "Rebalance the training rows of a binary target: none, smote, under or over.") var resample: TrainingRecipe.Resampling = .none
     @Option(help: "Minority/majority ratio after resampling.") var resampleRatio = 1.0
     @Option(help: "Where to write the model file.") var output: String
+    @Flag(help: "Print the outcome (rows, parameters, validation metrics, model summary) as JSON instead of lines.") var json = false
 
     func run() async throws {
         let frame = try LearnInput.table(data, option: "--data")
-        var hp = try LearnInput.hyperparameters(hyperparameters)
         guard frame.contains(target) else {
             throw ValidationError("--target: no column \(target) in \(data); columns are \(frame.columnNames.joined(separator: ", "))")
         }
-        let features = try frame.drop([target] + drop)
-        let encoder = try FrameEncoder(fitting: features, minLevelCount: minLevelCount)
-        let (labels, targetEncoding) = try TargetEncoding.labels(frame, target: target)
-        var train = try LabeledData(features: try encoder.matrix(from: features), labels: labels)
-        var validationData: LabeledData? = nil
-        if let validation {
-            let vFrame = try LearnInput.table(validation, option: "--validation")
-            let (vLabels, _) = try TargetEncoding.labels(vFrame, target: target, classes: targetEncoding.classes)
-            validationData = try LabeledData(features: try encoder.matrix(from: vFrame), labels: vLabels)
+        let validationFrame = try validation.map { try LearnInput.table($0, option: "--validation") }
+        let recipe = TrainingRecipe(algorithm: algorithm, target: target, hyperparameters: try LearnInput.hyperparameters(hyperparameters),
+                                    drop: drop, minLevelCount: minLevelCount, resampling: resample, resampleRatio: resampleRatio)
+        let progress = ProgressReporter()
+        let outcome = try recipe.train(frame, validation: validationFrame, onRound: { progress.report($0) },
+                                       warning: { FileHandle.standardError.write(Data("warning: \($0)\n".utf8)) })
+        progress.finish()
+        try outcome.artifact.write(to: URL(fileURLWithPath: output))
+        let summary: String
+        var report: [String: Any] = [
+            "output": output, "algorithm": algorithm.rawValue, "training_rows": outcome.trainingRows,
+            "validation_rows": outcome.validationRows, "fit_seconds": outcome.fitSeconds,
+            "parameters": outcome.artifact.parameters, "validation_metrics": LearnInput.jsonNumbers(outcome.validationMetrics),
+        ]
+        switch outcome.artifact.model {
+        case .trees(let model):
+            summary = "trained \(model.trees.count) trees in \(String(format: "%.2f", outcome.fitSeconds)) s"
+                + (model.bestIteration.map { ", best round \($0 + 1)" } ?? "")
+            report["trees"] = model.trees.count
+            report["best_round"] = model.bestIteration.map { $0 + 1 } ?? NSNull()
+        case .linear(let model):
+            let c = model.convergence
+            summary = "solver: \(c.iterations) iterations, gradient norm \(String(format: "%.3g", c.gradientNorm)), "
+                + (c.converged ? "converged" : "NOT converged")
+            report["solver"] = ["iterations": c.iterations, "gradient_norm": c.gradientNorm, "converged": c.converged] as [String: Any]
         }
-        let distinct = Set(labels)
-        let classCount = targetEncoding.classes?.count ?? (distinct.isSubset(of: [0, 1]) ? 2 : 0)
-        let seed = UInt64(hp["seed"] ?? "0") ?? 0
-        switch resample {
-        case .none: break
-        case .smote: train = try SMOTE(ratio: resampleRatio, seed: seed).resample(train)
-        case .under: train = try RandomUnderSampler(ratio: resampleRatio, seed: seed).resample(train)
-        case .over: train = try RandomOverSampler(ratio: resampleRatio, seed: seed).resample(train)
+        if json {
+            try LearnInput.printJSON(report)
+            return
         }
-        let artifact: ModelArtifact
-        let signature = encoder.signature(target: target, classes: targetEncoding.classes ?? (classCount == 2 ? ["0", "1"] : nil))
-        switch algorithm {
-        case .gbdt, .rf:
-            if hp["objective"] == nil {
-                hp["objective"] = classCount == 2 ? "binary:logistic" : classCount > 2 ? "multi:softprob" : "reg:squarederror"
-                if classCount > 2 { hp["num_class"] = "\(classCount)" }
-            }
-            let trainer = try GBDTTrainer(hyperparameters: hp, randomForest: algorithm == .rf)
-            let progress = ProgressReporter()
-            let started = Date()
-            let model = try trainer.fit(train, validation: validationData) { progress.report($0) }
-            progress.finish()
-            let metrics = try validationData.map { try Self.metrics(model: .trees(model), on: $0) } ?? [:]
-            artifact = ModelArtifact(algorithm: algorithm.rawValue, signature: signature, parameters: trainer.parameters.strings,
-                                     metrics: metrics, preprocessing: encoder, model: .trees(model))
-            print("trained \(model.trees.count) trees in \(String(format: "%.2f", Date().timeIntervalSince(started))) s"
-                  + (model.bestIteration.map { ", best round \($0 + 1)" } ?? ""))
-        case .linear:
-            if hp["task"] == nil && hp["objective"] == nil {
-                hp["task"] = classCount == 2 ? "binary" : classCount > 2 ? "multinomial" : "regression"
-                if classCount > 2 { hp["num_class"] = "\(classCount)" }
-            }
-            let trainer = try LinearTrainer(hyperparameters: hp)
-            let model = try trainer.fit(train) { FileHandle.standardError.write(Data("warning: \($0)\n".utf8)) }
-            let metrics = try validationData.map { try Self.metrics(model: .linear(model), on: $0) } ?? [:]
-            artifact = ModelArtifact(algorithm: "linear", signature: signature, parameters: trainer.parameters.strings,
-                                     metrics: metrics, preprocessing: encoder, model: .linear(model))
-            print("solver: \(model.convergence.iterations) iterations, gradient norm \(String(format: "%.3g", model.convergence.gradientNorm)), "
-                  + (model.convergence.converged ? "converged" : "NOT converged"))
-        }
-        for (name, value) in artifact.metrics.sorted(by: { $0.key < $1.key }) { print("validation \(name): \(formatMetric(value))") }
-        try artifact.write(to: URL(fileURLWithPath: output))
+        print(summary)
+        for (name, value) in outcome.validationMetrics.sorted(by: { $0.key < $1.key }) { print("validation \(name): \(formatMetric(value))") }
         print("wrote \(output)")
     }
-
-    /// The metrics table of a model on labelled data.
-    static func metrics(model: LearnedModel, on data: LabeledData) throws -> [String: Double] {
-        let artifact = ModelArtifact(algorithm: "", signature: ModelSignature(features: []), model: model)
-        return ModelMetrics.table(predictions: try artifact.predict(data.features), outputCount: artifact.outputCount,
-                                  classifier: artifact.isClassifier, labels: data.labels)
-    }
 }
+
+extension TrainingRecipe.Algorithm: ExpressibleByArgument {}
+extension TrainingRecipe.Resampling: ExpressibleByArgument {}
