@@ -289,6 +289,22 @@ import Testing
         #expect(parsed.comparisons[1].value == .list(["a", "b"]))
     }
 
+    /// The statements that take back what `statements` add (tables, columns, indexes), in reverse order.
+    static func undoing(_ statements: [String]) -> [String] {
+        statements.reversed().compactMap { statement in
+            let words = statement.split(whereSeparator: { $0.isWhitespace || $0 == "(" }).map(String.init)
+            guard words.count >= 3, words[0].uppercased() == "CREATE" || words[0].uppercased() == "ALTER" else { return nil }
+            if words[0].uppercased() == "CREATE", words[1].uppercased() == "TABLE" { return "DROP TABLE \(words[2])" }
+            if words[0].uppercased() == "CREATE", let at = words.firstIndex(where: { $0.uppercased() == "INDEX" }), at + 1 < words.count {
+                return "DROP INDEX \(words[at + 1])"
+            }
+            if words[0].uppercased() == "ALTER", words.count >= 6, words[3].uppercased() == "ADD", words[4].uppercased() == "COLUMN" {
+                return "ALTER TABLE \(words[2]) DROP COLUMN \(words[5])"
+            }
+            return nil
+        }
+    }
+
     @Test(arguments: TestBackend.enabled)
     func upgradingKeepsMetricHistory(_ backend: TestBackend) async throws {
         let location = try await backend.location()
@@ -311,11 +327,14 @@ import Testing
                 try await db.raw("""
                     INSERT INTO run_metrics (run_id, key, value, is_nan, timestamp, step) VALUES (\(bind: run), 'loss', 0.5, 0, 10, 1), (\(bind: run), 'loss', 0, 1, 11, 2)
                     """).run()
-                // Undo the later steps too, so the database is exactly at version 3.
-                try await db.raw("DROP TABLE logged_model_metrics").run()
-                try await db.raw("ALTER TABLE logged_models DROP COLUMN lifecycle_stage").run()
+                // Undo the later steps too, so the database is exactly at version 3: every table, column and
+                // index they add goes again, newest first (whatever steps exist when this runs).
+                for migration in Migrations.all.reversed() where migration.version > 4 {
+                    for statement in Self.undoing(migration.statements(backend == .sqlite ? .sqlite : .postgres)) {
+                        try await db.raw("\(unsafeRaw: statement)").run()
+                    }
+                }
                 try await db.raw("DELETE FROM wharf_schema WHERE version >= 4").run()
-                #expect(Migrations.latestVersion == 5, "undo the steps after 4 here when adding one")
             }
             try await store.close()
         } catch {

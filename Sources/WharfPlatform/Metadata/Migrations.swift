@@ -56,6 +56,9 @@ enum Migrations {
         Migration(version: 7, name: "AWS front door: STS sessions, the account id, ClientToken records") { _ in
             AccessSchema.sessionsAccountAndClientTokens
         },
+        Migration(version: 8, name: "tracking ids claimed from counter rows; dataset inputs keep all their tags") { _ in
+            TrackingSchema.databaseIdsAndInputTags
+        },
     ]
 
     /// The first step whose rows carry `oldest_binary`.

@@ -16,13 +16,14 @@ public final class RegistryService: Sendable {
         try TrackingService.validate(tags: tags, field: "tags")
         let now = WallClock.millisecondsSinceEpoch()
         try await store.transaction { db in
-            if try await db.raw("SELECT name FROM registered_models WHERE name = \(bind: name)").first() != nil {
-                throw WharfError(.conflict, "registered model '\(name)' already exists", field: "name")
-            }
-            try await db.raw("""
+            // ON CONFLICT, not a look first: two creators of one name at once get one model and one refusal.
+            guard try await db.raw("""
                 INSERT INTO registered_models (name, description, creation_time, last_updated_time)
                 VALUES (\(bind: name), \(bind: description), \(bind: now), \(bind: now))
-                """).run()
+                ON CONFLICT (name) DO NOTHING RETURNING name
+                """).first() != nil else {
+                throw WharfError(.conflict, "registered model '\(name)' already exists", field: "name", reason: .alreadyExists)
+            }
             for t in tags {
                 try await db.raw("INSERT INTO registered_model_tags (name, key, value) VALUES (\(bind: name), \(bind: t.key), \(bind: t.value))").run()
             }
@@ -39,19 +40,55 @@ public final class RegistryService: Sendable {
         }
     }
 
-    /// Registered models by name, filtered with `name = '...'`, `name LIKE '...'` or `name ILIKE '...'`.
-    public func searchRegisteredModels(filter: String? = nil, maxResults: Int = 100, pageToken: String? = nil) async throws -> Page<RegisteredModel> {
+    /// Registered models matching MLflow's registry filter (`name LIKE 'lead%' AND tags.`team` = 'growth'`),
+    /// in `order_by` order (name, then last update), by name by default; prompts only when the filter asks.
+    public func searchRegisteredModels(filter: String? = nil, orderBy: [String] = [], maxResults: Int = 100, pageToken: String? = nil) async throws -> Page<RegisteredModel> {
         let offset = try PageToken.decode(pageToken)
         let limit = try TrackingService.limit(maxResults)
-        let parsed = try FieldFilter.parse(filter, columns: ["name": "name"])
+        let search = try RegistrySearch.parse(.models, filter: filter, orderBy: orderBy)
         let backend = store.backend
         return try await store.withDatabase { db in
-            var query: SQLQueryString = "SELECT * FROM registered_models WHERE \(parsed.sql(backend: backend))"
-            query += " ORDER BY name LIMIT \(literal: limit + 1) OFFSET \(literal: offset)"
+            var query: SQLQueryString = "SELECT m.* FROM registered_models m WHERE 1 = 1"
+            for condition in search.conditions(backend: backend) { query += " AND \(condition)" }
+            query += " ORDER BY \(unsafeRaw: search.sorts.joined(separator: ", ")) LIMIT \(literal: limit + 1) OFFSET \(literal: offset)"
             let rows = try await db.raw(query).all()
             var items: [RegisteredModel] = []
             for row in rows.prefix(limit) { items.append(try await Self.registeredModel(row, db: db)) }
             return Page(items: items, nextPageToken: rows.count > limit ? PageToken.encode(offset + limit) : nil)
+        }
+    }
+
+    /// Renames a registered model with its versions, tags and aliases, in one transaction.
+    public func renameRegisteredModel(_ name: String, to newName: String) async throws -> RegisteredModel {
+        try Self.validate(name: newName, field: "new_name")
+        let now = WallClock.millisecondsSinceEpoch()
+        try await store.transaction { db in
+            // Touching the row first holds it, so a concurrent rename or new version of the same model waits.
+            guard try await db.raw("UPDATE registered_models SET last_updated_time = \(bind: now) WHERE name = \(bind: name) RETURNING name").first() != nil else {
+                throw Self.modelNotFound(name)
+            }
+            guard newName != name else { return }
+            guard try await db.raw("""
+                INSERT INTO registered_models (name, description, creation_time, last_updated_time, last_version)
+                SELECT \(bind: newName), description, creation_time, \(bind: now), last_version FROM registered_models WHERE name = \(bind: name)
+                ON CONFLICT (name) DO NOTHING RETURNING name
+                """).first() != nil else {
+                throw WharfError(.conflict, "registered model '\(newName)' already exists", field: "new_name", reason: .alreadyExists)
+            }
+            for table in ["registered_model_tags", "registered_model_aliases", "model_version_tags"] {
+                try await db.raw("UPDATE \(unsafeRaw: table) SET name = \(bind: newName) WHERE name = \(bind: name)").run()
+            }
+            try await db.raw("UPDATE model_versions SET name = \(bind: newName), last_updated_time = \(bind: now) WHERE name = \(bind: name)").run()
+            try await db.raw("DELETE FROM registered_models WHERE name = \(bind: name)").run()
+        }
+        return try await getRegisteredModel(newName)
+    }
+
+    /// Removes a tag of a registered model; a tag it does not have is no error, as on `mlflow server`.
+    public func deleteRegisteredModelTag(_ name: String, key: String) async throws {
+        try await store.transaction { db in
+            try await Self.requireModel(name, db: db)
+            try await db.raw("DELETE FROM registered_model_tags WHERE name = \(bind: name) AND key = \(bind: key)").run()
         }
     }
 
@@ -99,18 +136,29 @@ public final class RegistryService: Sendable {
         guard !source.isEmpty else { throw WharfError.invalid("source", "a model version needs a source") }
         try TrackingService.validate(tags: tags, field: "tags")
         let now = WallClock.millisecondsSinceEpoch()
+        let backend = store.backend
         let version: Int64 = try await store.transaction { db in
-            try await Self.requireModel(name, db: db)
-            let location = try await Self.storageLocation(source: source, runId: runId, modelId: modelId, db: db)
-            var resolvedModelId = modelId
-            if resolvedModelId == nil, source.hasPrefix("models:/m-") { resolvedModelId = String(source.dropFirst("models:/".count)) }
+            let next = try await Self.claimVersionNumber(name, now: now, backend: backend, db: db)
+            var source = source
+            var resolvedModelId = modelId.flatMap { $0.isEmpty ? nil : $0 }
             var sourceRunId = runId.flatMap { $0.isEmpty ? nil : $0 }
+            let location: String
+            if let referenced = try await Self.referencedVersion(source: source, db: db) {
+                // A version registered from another version (`models:/name/Production`) points at that version's
+                // number and artifacts and inherits its run and logged model, as on `mlflow server`.
+                source = "models:/\(referenced.name)/\(referenced.version)"
+                location = referenced.storageLocation
+                if sourceRunId == nil, !referenced.runId.isEmpty { sourceRunId = referenced.runId }
+                if resolvedModelId == nil { resolvedModelId = referenced.modelId }
+            } else {
+                location = try await Self.storageLocation(source: source, runId: runId, modelId: resolvedModelId, db: db)
+            }
+            if resolvedModelId == nil, source.hasPrefix("models:/m-") { resolvedModelId = String(source.dropFirst("models:/".count)) }
             if sourceRunId == nil, let resolvedModelId {
                 // A version registered from a logged model inherits the model's run, as in MLflow.
                 sourceRunId = try await db.raw("SELECT source_run_id FROM logged_models WHERE model_id = \(bind: resolvedModelId)").first()?
                     .decode(column: "source_run_id", as: String?.self)
             }
-            let next = try await db.raw("SELECT COALESCE(MAX(version), 0) + 1 AS n FROM model_versions WHERE name = \(bind: name)").first()?.decode(column: "n", as: Int64.self) ?? 1
             try await db.raw("""
                 INSERT INTO model_versions (name, version, description, creation_time, last_updated_time, source, run_id, model_id, storage_location, status, current_stage)
                 VALUES (\(bind: name), \(bind: next), \(bind: description), \(bind: now), \(bind: now), \(bind: source), \(bind: sourceRunId),
@@ -119,7 +167,6 @@ public final class RegistryService: Sendable {
             for t in tags {
                 try await db.raw("INSERT INTO model_version_tags (name, version, key, value) VALUES (\(bind: name), \(bind: next), \(bind: t.key), \(bind: t.value))").run()
             }
-            try await db.raw("UPDATE registered_models SET last_updated_time = \(bind: now) WHERE name = \(bind: name)").run()
             return next
         }
         return try await getModelVersion(name: name, version: String(version))
@@ -135,15 +182,17 @@ public final class RegistryService: Sendable {
         }
     }
 
-    /// Versions matching a filter on `name`, `run_id`, `source` or `current_stage`, newest first.
-    public func searchModelVersions(filter: String? = nil, maxResults: Int = 1000, pageToken: String? = nil) async throws -> Page<ModelVersion> {
+    /// Versions matching MLflow's registry filter (`name`, `run_id`, `source_path`, `version_number`, tags), in
+    /// `order_by` order; by default the last updated first, then by name and newest version.
+    public func searchModelVersions(filter: String? = nil, orderBy: [String] = [], maxResults: Int = 1000, pageToken: String? = nil) async throws -> Page<ModelVersion> {
         let offset = try PageToken.decode(pageToken)
         let limit = try TrackingService.limit(maxResults)
-        let parsed = try FieldFilter.parse(filter, columns: ["name": "name", "run_id": "run_id", "source": "source", "current_stage": "current_stage", "source_path": "source"])
+        let search = try RegistrySearch.parse(.versions, filter: filter, orderBy: orderBy)
         let backend = store.backend
         return try await store.withDatabase { db in
-            var query: SQLQueryString = "SELECT * FROM model_versions WHERE \(parsed.sql(backend: backend))"
-            query += " ORDER BY name, version DESC LIMIT \(literal: limit + 1) OFFSET \(literal: offset)"
+            var query: SQLQueryString = "SELECT v.* FROM model_versions v WHERE 1 = 1"
+            for condition in search.conditions(backend: backend) { query += " AND \(condition)" }
+            query += " ORDER BY \(unsafeRaw: search.sorts.joined(separator: ", ")) LIMIT \(literal: limit + 1) OFFSET \(literal: offset)"
             let rows = try await db.raw(query).all()
             var items: [ModelVersion] = []
             for row in rows.prefix(limit) { items.append(try await Self.modelVersion(row, db: db)) }
@@ -184,6 +233,15 @@ public final class RegistryService: Sendable {
                 INSERT INTO model_version_tags (name, version, key, value) VALUES (\(bind: name), \(bind: number), \(bind: tag.key), \(bind: tag.value))
                 ON CONFLICT (name, version, key) DO UPDATE SET value = excluded.value
                 """).run()
+        }
+    }
+
+    /// Removes a tag of a version; a tag it does not have is no error, as on `mlflow server`.
+    public func deleteModelVersionTag(name: String, version: String, key: String) async throws {
+        let number = try Self.versionNumber(version)
+        try await store.transaction { db in
+            try await Self.requireVersion(name, number, db: db)
+            try await db.raw("DELETE FROM model_version_tags WHERE name = \(bind: name) AND version = \(bind: number) AND key = \(bind: key)").run()
         }
     }
 
@@ -301,9 +359,60 @@ public final class RegistryService: Sendable {
 
     // MARK: helpers
 
-    static func validate(name: String) throws {
-        guard !name.isEmpty, name.count <= 256 else { throw WharfError.invalid("name", "a registered model needs a name of 1 to 256 characters") }
-        guard !name.contains("/"), !name.contains(":") else { throw WharfError.invalid("name", "registered model name '\(name)' must not contain '/' or ':'") }
+    static func validate(name: String, field: String = "name") throws {
+        guard !name.isEmpty, name.count <= 256 else { throw WharfError.invalid(field, "a registered model needs a name of 1 to 256 characters") }
+        guard !name.contains("/"), !name.contains(":") else { throw WharfError.invalid(field, "registered model name '\(name)' must not contain '/' or ':'") }
+    }
+
+    static func modelNotFound(_ name: String) -> WharfError {
+        WharfError(.notFound, "registered model '\(name)' does not exist", field: "name")
+    }
+
+    /// The next version number of a model, claimed from its row: the UPDATE holds the row until commit, so
+    /// concurrent registrations (on any server sharing the database) queue and each gets its own number.
+    static func claimVersionNumber(_ name: String, now: Int64, backend: MetadataStore.Backend, db: any SQLDatabase) async throws -> Int64 {
+        let greatest = TrackingSchema.greatest(backend)
+        guard let row = try await db.raw("""
+            UPDATE registered_models
+            SET last_version = \(unsafeRaw: greatest)(last_version, (SELECT COALESCE(MAX(w.version), 0) FROM model_versions w WHERE w.name = \(bind: name))) + 1,
+                last_updated_time = \(bind: now)
+            WHERE name = \(bind: name) RETURNING last_version
+            """).first() else {
+            throw modelNotFound(name)
+        }
+        return try row.decode(column: "last_version", as: Int64.self)
+    }
+
+    /// The version a `models:/NAME/VERSION`, `models:/NAME/STAGE` (any letter case), `models:/NAME/latest` or
+    /// `models:/NAME@ALIAS` source names; nil for other sources (`models:/m-ID` is a logged model).
+    static func referencedVersion(source: String, db: any SQLDatabase) async throws -> ModelVersion? {
+        guard source.hasPrefix("models:/"), !source.hasPrefix("models:/m-") else { return nil }
+        let rest = source.dropFirst("models:/".count)
+        let row: (any SQLRow)?
+        if let at = rest.lastIndex(of: "@"), !rest[..<at].contains("/") {
+            let name = String(rest[..<at]), alias = String(rest[rest.index(after: at)...])
+            row = try await db.raw("""
+                SELECT v.* FROM model_versions v JOIN registered_model_aliases a ON a.name = v.name AND a.version = v.version
+                WHERE a.name = \(bind: name) AND a.alias = \(bind: alias)
+                """).first()
+            guard row != nil else { throw WharfError(.notFound, "registered model '\(name)' has no alias '\(alias)' (named by source '\(source)')", field: "source") }
+        } else {
+            let parts = rest.split(separator: "/", omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw WharfError.invalid("source", "Invalid model version source: '\(source)': use models:/NAME/VERSION, models:/NAME/STAGE or models:/NAME@ALIAS")
+            }
+            let name = String(parts[0]), selector = String(parts[1])
+            if let number = Int64(selector) {
+                row = try await db.raw("SELECT * FROM model_versions WHERE name = \(bind: name) AND version = \(bind: number)").first()
+            } else if selector.lowercased() == "latest" {
+                row = try await db.raw("SELECT * FROM model_versions WHERE name = \(bind: name) ORDER BY version DESC LIMIT 1").first()
+            } else {
+                let stage = try ModelStage.parse(selector, field: "source").rawValue
+                row = try await db.raw("SELECT * FROM model_versions WHERE name = \(bind: name) AND current_stage = \(bind: stage) ORDER BY version DESC LIMIT 1").first()
+            }
+            guard row != nil else { throw WharfError(.notFound, "no version of registered model '\(name)' matches source '\(source)'", field: "source") }
+        }
+        return try await modelVersion(row!, db: db)
     }
 
     static func validate(alias: String) throws {
@@ -325,7 +434,7 @@ public final class RegistryService: Sendable {
 
     static func requireModel(_ name: String, db: any SQLDatabase) async throws {
         guard try await db.raw("SELECT name FROM registered_models WHERE name = \(bind: name)").first() != nil else {
-            throw WharfError(.notFound, "registered model '\(name)' does not exist", field: "name")
+            throw modelNotFound(name)
         }
     }
 
@@ -336,14 +445,16 @@ public final class RegistryService: Sendable {
         }
     }
 
-    /// Resolves `runs:/ID/path` and `models:/m-ID` to the artifact location they name.
+    /// Resolves `runs:/ID/path` and `models:/m-ID` to the artifact location they name (a run Wharf does not
+    /// hold leaves the source as its location).
     static func storageLocation(source: String, runId: String?, modelId: String?, db: any SQLDatabase) async throws -> String {
         if source.hasPrefix("runs:/") {
             let rest = source.dropFirst("runs:/".count)
             let parts = rest.split(separator: "/", maxSplits: 1)
             guard let id = parts.first else { throw WharfError.invalid("source", "source '\(source)' names no run") }
+            // A run this server does not know is accepted, as by `mlflow server`: the client resolves the URI itself.
             guard let row = try await db.raw("SELECT artifact_uri FROM runs WHERE run_id = \(bind: String(id))").first() else {
-                throw WharfError(.notFound, "run '\(id)' named by source '\(source)' does not exist", field: "source")
+                return source
             }
             let root = try row.decode(column: "artifact_uri", as: String.self)
             return parts.count > 1 ? "\(root)/\(parts[1])" : root

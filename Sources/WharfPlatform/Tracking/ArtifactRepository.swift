@@ -7,6 +7,12 @@ public struct ArtifactEntry: Codable, Sendable, Hashable {
     public var path: String
     public var isDir: Bool
     public var fileSize: Int64?
+
+    public init(path: String, isDir: Bool, fileSize: Int64?) {
+        self.path = path
+        self.isDir = isDir
+        self.fileSize = fileSize
+    }
 }
 
 /// Run and model artifacts in the ObjectStore, addressed by the path after `mlflow-artifacts:/`.
@@ -23,7 +29,9 @@ public final class ArtifactRepository: Sendable {
     }
 
     /// Decodes and checks a client path: no `..` or `.` segments, no leading `/`, no backslashes or NULs,
-    /// also after a second round of percent-decoding (so `%252e%252e` is refused too).
+    /// also after a second round of percent-decoding (so `%252e%252e` is refused too), and nothing the object
+    /// store would refuse as a key (over 1,024 bytes of UTF-8, control characters): this is the one check every
+    /// face's artifact paths go through, so a bad path is a 400 naming the field, never a store error.
     public static func validate(path raw: String, field: String = "path", allowEmpty: Bool = false) throws -> String {
         guard let decoded = raw.removingPercentEncoding else {
             throw WharfError.invalid(field, "artifact path '\(raw)' has invalid percent-encoding")
@@ -42,14 +50,42 @@ public final class ArtifactRepository: Sendable {
                 throw WharfError.invalid(field, "artifact path '\(raw)' leaves the artifact root or has an empty segment")
             }
         }
+        do {
+            try ObjectKey.validate(trimmed)
+        } catch {
+            throw Self.refusal(error, field: field)
+        }
         return trimmed
+    }
+
+    /// An object-store failure as the platform's error: the caller's mistakes (a bad or too long key, a missing
+    /// object) are 4xx naming `field`; only a failing backend stays internal.
+    static func refusal(_ error: ObjectStoreError, field: String = "path") -> WharfError {
+        switch error {
+        case .keyTooLong(_, let length):
+            return WharfError.invalid(field, "the artifact path is \(length) bytes of UTF-8; the object store takes at most \(ObjectKey.maximumLength)")
+        case .invalidKey(_, let reason):
+            return WharfError.invalid(field, "the object store refuses this artifact path: \(reason)")
+        case .noSuchKey(_, let key):
+            return WharfError(.notFound, "artifact '\(key)' does not exist", field: field)
+        case .backend:
+            return WharfError(.internal, error.description)
+        default:
+            return error.httpStatus == 404 ? WharfError(.notFound, error.description, field: field)
+                : error.httpStatus == 409 ? WharfError(.conflict, error.description, field: field)
+                : WharfError.invalid(field, error.description)
+        }
     }
 
     /// Stores a streamed upload at `path`.
     public func upload<Body: AsyncSequence & Sendable>(path: String, body: Body) async throws where Body.Element == ByteBuffer {
         let key = try Self.validate(path: path)
         try await ensureBucket()
-        _ = try await objects.putObject(bucket: Self.bucket, key: key, body: body, options: PutOptions())
+        do {
+            _ = try await objects.putObject(bucket: Self.bucket, key: key, body: body, options: PutOptions())
+        } catch let error as ObjectStoreError {
+            throw Self.refusal(error)
+        }
     }
 
     /// Opens an artifact for streaming.
@@ -59,11 +95,14 @@ public final class ArtifactRepository: Sendable {
             return try await objects.getObject(bucket: Self.bucket, key: key, range: nil)
         } catch ObjectStoreError.noSuchKey, ObjectStoreError.noSuchBucket {
             throw WharfError(.notFound, "artifact '\(key)' does not exist", field: "path")
+        } catch let error as ObjectStoreError {
+            throw Self.refusal(error)
         }
     }
 
-    /// The files and directories directly under `path` (names relative to it); a file path lists itself.
-    public func list(path: String) async throws -> [ArtifactEntry] {
+    /// The files and directories directly under `path` (names relative to it); a file path lists itself
+    /// unless `fileListsItself` is false.
+    public func list(path: String, fileListsItself: Bool = true) async throws -> [ArtifactEntry] {
         let root = try Self.validate(path: path, allowEmpty: true)
         let prefix = root.isEmpty ? "" : root + "/"
         var entries: [ArtifactEntry] = []
@@ -76,6 +115,8 @@ public final class ArtifactRepository: Sendable {
                     request: ListObjectsRequest(prefix: prefix, delimiter: "/", continuationToken: token, maxKeys: 1000))
             } catch ObjectStoreError.noSuchBucket {
                 return []
+            } catch let error as ObjectStoreError {
+                throw Self.refusal(error)
             }
             for directory in listing.commonPrefixes {
                 entries.append(ArtifactEntry(path: String(directory.dropFirst(prefix.count).dropLast()), isDir: true, fileSize: nil))
@@ -85,7 +126,7 @@ public final class ArtifactRepository: Sendable {
             }
             token = listing.isTruncated ? listing.nextContinuationToken : nil
         } while token != nil
-        if entries.isEmpty, !root.isEmpty, let info = try? await objects.headObject(bucket: Self.bucket, key: root) {
+        if entries.isEmpty, fileListsItself, !root.isEmpty, let info = try? await objects.headObject(bucket: Self.bucket, key: root) {
             return [ArtifactEntry(path: (root as NSString).lastPathComponent, isDir: false, fileSize: info.size)]
         }
         return entries.sorted { $0.path < $1.path }
@@ -105,11 +146,17 @@ public final class ArtifactRepository: Sendable {
                 listing = try await objects.listObjects(bucket: Self.bucket, request: ListObjectsRequest(prefix: root + "/", continuationToken: token, maxKeys: 1000))
             } catch ObjectStoreError.noSuchBucket {
                 return
+            } catch let error as ObjectStoreError {
+                throw Self.refusal(error)
             }
             keys += listing.objects.map(\.key)
             token = listing.isTruncated ? listing.nextContinuationToken : nil
         } while token != nil
-        for key in keys { try await objects.deleteObject(bucket: Self.bucket, key: key) }
+        do {
+            for key in keys { try await objects.deleteObject(bucket: Self.bucket, key: key) }
+        } catch let error as ObjectStoreError {
+            throw Self.refusal(error)
+        }
     }
 
     /// The signature in the MLmodel file under an `mlflow-artifacts:/` location, if the file exists and has one.

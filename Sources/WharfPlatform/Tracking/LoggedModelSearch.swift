@@ -69,6 +69,10 @@ struct LoggedModelSearch {
             guard let token = try lexer.next(), case .word(let text) = token.token, let number = Double(text) else {
                 throw lexer.error(at: lexer.offset, "expected a number")
             }
+            // Times are 64-bit integers in the database: a number beyond them cannot be a bound.
+            if case .attribute = field, !(number.isFinite && abs(number) < 9.2e18) {
+                throw lexer.error(at: token.position, "a time is compared with a number of milliseconds: \(text) is out of range")
+            }
             return Comparison(field: field, op: op, value: .number(number))
         }
         if op == .in || op == .notIn {
@@ -96,9 +100,19 @@ struct LoggedModelSearch {
     }
 
     /// The WHERE conditions on `lm`. A metric comparison matches when any value of that metric logged against
-    /// the model satisfies it, as in MLflow.
-    func conditions(backend: MetadataStore.Backend) -> [SQLQueryString] {
-        comparisons.map { c in
+    /// the model satisfies it, as in MLflow; with `datasets`, only values logged on one of them count, and
+    /// without any metric comparison the model must have a metric logged on one of them.
+    func conditions(backend: MetadataStore.Backend, datasets: [LoggedModelDataset] = []) -> [SQLQueryString] {
+        var onDatasets: SQLQueryString = ""
+        if !datasets.isEmpty {
+            let each = datasets.map { d -> SQLQueryString in
+                var one: SQLQueryString = "(mm.dataset_name = \(bind: d.name)"
+                if let digest = d.digest { one += " AND mm.dataset_digest = \(bind: digest)" }
+                return one + ")"
+            }
+            onDatasets = " AND (\(each.joined(separator: " OR ")))"
+        }
+        var result: [SQLQueryString] = comparisons.map { c in
             switch c.field {
             case .attribute(let column, true):
                 guard case .number(let number) = c.value else { return "1 = 0" }
@@ -109,7 +123,7 @@ struct LoggedModelSearch {
                 guard case .number(let number) = c.value else { return "1 = 0" }
                 return """
                     EXISTS (SELECT 1 FROM logged_model_metrics mm WHERE mm.model_id = lm.model_id AND mm.key = \(bind: key) \
-                    AND mm.is_nan = 0 AND mm.value \(unsafeRaw: RunFilter.sqlOperator(c.op)) \(bind: number))
+                    AND mm.is_nan = 0 AND mm.value \(unsafeRaw: RunFilter.sqlOperator(c.op)) \(bind: number)\(onDatasets))
                     """
             case .param(let key):
                 return """
@@ -123,6 +137,21 @@ struct LoggedModelSearch {
                     """
             }
         }
+        if !datasets.isEmpty, !comparisons.contains(where: { if case .metric = $0.field { true } else { false } }) {
+            result.append("EXISTS (SELECT 1 FROM logged_model_metrics mm WHERE mm.model_id = lm.model_id\(onDatasets))")
+        }
+        return result
+    }
+}
+
+/// A data set a logged-model search restricts metrics to (MLflow's `datasets` entry): a name, and optionally a digest.
+public struct LoggedModelDataset: Sendable, Hashable {
+    public var name: String
+    public var digest: String?
+
+    public init(name: String, digest: String? = nil) {
+        self.name = name
+        self.digest = digest
     }
 }
 

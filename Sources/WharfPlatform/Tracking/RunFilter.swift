@@ -125,6 +125,10 @@ public struct RunFilter: Sendable, Equatable {
                 guard numeric, let number = Double(w) else {
                     throw lexer.error(at: token.position, numeric ? "expected a number, found '\(w)'" : "expected a quoted string, found '\(w)'")
                 }
+                // Times are 64-bit integers in the database: a number beyond them cannot be a bound.
+                if entity == .attribute, !(number.isFinite && abs(number) < 9.2e18) {
+                    throw lexer.error(at: token.position, "'\(key)' is a time in milliseconds: \(w) is out of range")
+                }
                 value = .number(number)
             default:
                 throw lexer.error(at: token.position, "expected a value")
@@ -154,44 +158,6 @@ public struct RunFilter: Sendable, Equatable {
             if case .symbol(")") = separator.token { return items }
             guard case .symbol(",") = separator.token else { throw lexer.error(at: separator.position, "expected ',' or ')' in the list") }
         }
-    }
-}
-
-/// The small grammar of registry searches: `name = 'x'`, `name LIKE 'x%'`, `run_id = '...'`, joined by AND.
-struct FieldFilter {
-    var comparisons: [(column: String, op: RunFilter.Operator, value: String)] = []
-
-    static func parse(_ text: String?, columns: [String: String]) throws -> FieldFilter {
-        var filter = FieldFilter()
-        guard let text, !text.trimmingCharacters(in: .whitespaces).isEmpty else { return filter }
-        var lexer = FilterLexer(text: text, field: "filter")
-        while true {
-            guard let name = try lexer.next(), case .word(let word) = name.token else { throw lexer.error(at: lexer.offset, "expected a field name") }
-            let key = word.split(separator: ".").last.map(String.init) ?? word
-            guard let column = columns[key] else {
-                throw lexer.error(at: name.position, "unknown field '\(word)': use \(columns.keys.sorted().joined(separator: ", "))")
-            }
-            guard let opToken = try lexer.next() else { throw lexer.error(at: lexer.offset, "expected =, !=, LIKE or ILIKE") }
-            let op: RunFilter.Operator
-            switch opToken.token {
-            case .symbol("="): op = .equal
-            case .symbol("!="), .symbol("<>"): op = .notEqual
-            case .word(let w) where w.uppercased() == "LIKE": op = .like
-            case .word(let w) where w.uppercased() == "ILIKE": op = .ilike
-            default: throw lexer.error(at: opToken.position, "expected =, !=, LIKE or ILIKE")
-            }
-            guard let value = try lexer.next(), case .string(let literal) = value.token else {
-                throw lexer.error(at: lexer.offset, "expected a quoted string")
-            }
-            filter.comparisons.append((column, op, literal))
-            guard let next = try lexer.next() else { return filter }
-            guard case .word(let and) = next.token, and.uppercased() == "AND" else { throw lexer.error(at: next.position, "expected AND") }
-        }
-    }
-
-    func sql(backend: MetadataStore.Backend) -> SQLQueryString {
-        let parts = comparisons.map { RunFilter.stringComparison($0.column, $0.op, .string($0.value), backend: backend) }
-        return parts.isEmpty ? "1 = 1" : parts.joined(separator: " AND ")
     }
 }
 

@@ -242,3 +242,38 @@ enum TrackingSchema {
         """,
     ]
 }
+
+extension TrackingSchema {
+    /// Ids that servers sharing one database must never pick twice come from rows of the database, claimed
+    /// with one `UPDATE ... RETURNING` that holds the row until commit: experiment ids from a counter, version
+    /// numbers from a counter on their registered model (so a deleted version's number is not reused, as in
+    /// MLflow). A dataset input keeps every tag it was logged with, not only `mlflow.data.context`.
+    /// Additive: a binary from before this step still runs (the claims never go below what it wrote).
+    static let databaseIdsAndInputTags: [String] = [
+        "CREATE TABLE tracking_counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL)",
+        "INSERT INTO tracking_counters (name, value) SELECT 'experiment', COALESCE(MAX(seq), 0) FROM experiments",
+        "ALTER TABLE registered_models ADD COLUMN last_version BIGINT NOT NULL DEFAULT 0",
+        """
+        UPDATE registered_models SET last_version = COALESCE((SELECT MAX(v.version) FROM model_versions v WHERE v.name = registered_models.name), 0)
+        """,
+        """
+        CREATE TABLE run_input_tags (
+            run_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            digest TEXT NOT NULL,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (run_id, name, digest, key)
+        )
+        """,
+        """
+        INSERT INTO run_input_tags (run_id, name, digest, key, value)
+        SELECT run_id, name, digest, 'mlflow.data.context', context FROM run_inputs WHERE context IS NOT NULL
+        """,
+    ]
+
+    /// The larger of two numbers in SQL (`GREATEST` on PostgreSQL, the two-argument `MAX` on SQLite).
+    static func greatest(_ backend: MetadataStore.Backend) -> String {
+        backend == .postgres ? "GREATEST" : "MAX"
+    }
+}

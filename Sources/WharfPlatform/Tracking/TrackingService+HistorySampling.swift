@@ -5,6 +5,32 @@ extension TrackingService {
     public static let maxRunsPerHistorySample = 100
     public static let maxValuesPerHistorySample = 2500
 
+    /// Every value of `key` for each run, as MLflow's `metrics/get-history-bulk` answers: runs in id order, a
+    /// run's values by time, step and value, at most `maxResults` (25,000 at most) in all. A run that does not
+    /// exist is RESOURCE_DOES_NOT_EXIST, as on `mlflow server`.
+    public func metricHistoryBulk(runIds: [String], key: String, maxResults: Int = 25000) async throws -> [MetricWithRunId] {
+        guard !runIds.isEmpty else { throw WharfError.invalid("run_id", "GetMetricHistoryBulk request must specify at least one run_id.") }
+        guard runIds.count <= Self.maxRunsPerHistorySample else {
+            throw WharfError.invalid("run_id", "GetMetricHistoryBulk request cannot specify more than \(Self.maxRunsPerHistorySample) run_ids. Received \(runIds.count) run_ids.")
+        }
+        let limit = min(max(maxResults, 1), 25000)
+        return try await store.withDatabase { db in
+            var result: [MetricWithRunId] = []
+            for runId in Set(runIds).sorted() where result.count < limit {
+                guard try await db.raw("SELECT run_id FROM runs WHERE run_id = \(bind: runId)").first() != nil else { throw Self.runNotFound(runId) }
+                let rows = try await db.raw("""
+                    SELECT key, value, is_nan, timestamp, step FROM run_metrics WHERE run_id = \(bind: runId) AND key = \(bind: key)
+                    ORDER BY timestamp, step, value LIMIT \(literal: limit - result.count)
+                    """).all()
+                for row in rows {
+                    let m = try Self.metric(row)
+                    result.append(MetricWithRunId(key: m.key, value: m.value, timestamp: m.timestamp, step: m.step, runId: runId))
+                }
+            }
+            return result
+        }
+    }
+
     /// Up to `maxResults` values of `key` per run, spread evenly over the run's history in (step, time, value)
     /// order (optionally only steps `startStep...endStep`): the history is cut into `maxResults` buckets in
     /// SQL and each bucket's first value kept, then the run's last value replaces or joins the sample, so
@@ -29,7 +55,7 @@ extension TrackingService {
             let ids: [any Encodable & Sendable] = runIds
             let known = Set(try await db.raw("SELECT run_id FROM runs WHERE run_id IN (\(binds: ids))").all().map { try $0.decode(column: "run_id", as: String.self) })
             if let missing = runIds.first(where: { !known.contains($0) }) {
-                throw WharfError(.notFound, "run '\(missing)' does not exist", field: "run_ids")
+                throw Self.runNotFound(missing, field: "run_ids")
             }
             var result: [MetricWithRunId] = []
             for runId in runIds {

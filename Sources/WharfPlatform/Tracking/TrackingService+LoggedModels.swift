@@ -3,6 +3,8 @@ import SQLKit
 
 /// MLflow 3's logged models: created before their artifacts are uploaded, finalized after.
 extension TrackingService {
+    /// Creates a pending logged model. The source run is recorded as given, even when no such run exists:
+    /// `mlflow server` accepts that too (the run id is lineage, not a reference it checks).
     public func createLoggedModel(
         experimentId: String, name: String?, sourceRunId: String?, modelType: String?, tags: [Tag] = [], params: [Param] = []
     ) async throws -> LoggedModel {
@@ -13,9 +15,6 @@ extension TrackingService {
         try await store.transaction { db in
             guard let row = try await db.raw("SELECT artifact_location FROM experiments WHERE experiment_id = \(bind: experimentId)").first() else {
                 throw WharfError(.notFound, "experiment '\(experimentId)' does not exist", field: "experiment_id")
-            }
-            if let sourceRunId, try await db.raw("SELECT run_id FROM runs WHERE run_id = \(bind: sourceRunId)").first() == nil {
-                throw WharfError(.notFound, "run '\(sourceRunId)' does not exist", field: "source_run_id")
             }
             let location = try row.decode(column: "artifact_location", as: String.self)
             let root = location.hasSuffix("/") ? String(location.dropLast()) : location
@@ -89,7 +88,14 @@ extension TrackingService {
     /// Live logged models of some experiments, newest first, filtered with MLflow's logged-model grammar
     /// (`name`, `model_id`, `model_type`, `status`, `source_run_id`, `creation_time`, `last_updated_time`,
     /// `metrics.<key>`, `params.<key>`, `tags.<key>`) translated to SQL.
-    public func searchLoggedModels(experimentIds: [String], filter: String? = nil, orderBy: [LoggedModelOrder] = [], maxResults: Int = 100, pageToken: String? = nil) async throws -> Page<LoggedModel> {
+    /// With `datasets`, metric comparisons count only values logged on one of those data sets (as in MLflow).
+    public func searchLoggedModels(
+        experimentIds: [String], filter: String? = nil, datasets: [LoggedModelDataset] = [], orderBy: [LoggedModelOrder] = [],
+        maxResults: Int = 100, pageToken: String? = nil
+    ) async throws -> Page<LoggedModel> {
+        for (i, d) in datasets.enumerated() where d.name.isEmpty {
+            throw WharfError.invalid("datasets[\(i)].dataset_name", "`dataset_name` in the `datasets` clause must be specified.")
+        }
         let offset = try PageToken.decode(pageToken)
         let limit = try Self.limit(maxResults)
         let search = try LoggedModelSearch.parse(filter)
@@ -99,7 +105,7 @@ extension TrackingService {
         return try await store.withDatabase { db in
             let ids: [any Encodable & Sendable] = experimentIds
             var query: SQLQueryString = "SELECT lm.* FROM logged_models lm WHERE lm.experiment_id IN (\(binds: ids)) AND lm.lifecycle_stage = 'active'"
-            for condition in search.conditions(backend: backend) { query += " AND \(condition)" }
+            for condition in search.conditions(backend: backend, datasets: datasets) { query += " AND \(condition)" }
             query += " ORDER BY \(orderTerms.joined(separator: ", ")) LIMIT \(literal: limit + 1) OFFSET \(literal: offset)"
             let rows = try await db.raw(query).all()
             var items: [LoggedModel] = []

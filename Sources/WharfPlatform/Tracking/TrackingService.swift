@@ -21,14 +21,18 @@ public final class TrackingService: Sendable {
         let name = name.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty else { throw WharfError.invalid("name", "an experiment needs a non-empty name") }
         try Self.validate(tags: tags, field: "tags")
+        let given = try artifactLocation.flatMap { $0.isEmpty ? nil : try Self.resolve(artifactLocation: $0) }
         let now = WallClock.millisecondsSinceEpoch()
+        let backend = self.backend
         return try await store.transaction { db in
+            // The id is claimed first: that holds the counter row, so concurrent creators queue here and the
+            // name check below sees whatever the one before committed.
+            let seq = try await Self.claimExperimentSeq(db: db, backend: backend)
             if try await db.raw("SELECT experiment_id FROM experiments WHERE name = \(bind: name)").first() != nil {
-                throw WharfError(.conflict, "experiment '\(name)' already exists", field: "name")
+                throw WharfError(.conflict, "experiment '\(name)' already exists", field: "name", reason: .alreadyExists)
             }
-            let seq = try await db.raw("SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM experiments").first()?.decode(column: "n", as: Int64.self) ?? 1
             let id = String(seq)
-            let location = artifactLocation.flatMap { $0.isEmpty ? nil : $0 } ?? "\(Self.artifactScheme)/\(id)"
+            let location = given ?? "\(Self.artifactScheme)/\(id)"
             try await db.raw("""
                 INSERT INTO experiments (experiment_id, seq, name, artifact_location, lifecycle_stage, creation_time, last_update_time)
                 VALUES (\(bind: id), \(bind: seq), \(bind: name), \(bind: location), 'active', \(bind: now), \(bind: now))
@@ -38,6 +42,45 @@ public final class TrackingService: Sendable {
             }
             return id
         }
+    }
+
+    /// The next experiment number, from the counter row (never below an id a binary without the counter wrote).
+    static func claimExperimentSeq(db: any SQLDatabase, backend: MetadataStore.Backend) async throws -> Int64 {
+        let greatest = TrackingSchema.greatest(backend)
+        guard let row = try await db.raw("""
+            UPDATE tracking_counters SET value = \(unsafeRaw: greatest)(value, (SELECT COALESCE(MAX(seq), 0) FROM experiments)) + 1
+            WHERE name = 'experiment' RETURNING value
+            """).first() else {
+            throw WharfError(.internal, "the experiment counter is missing from the metadata database")
+        }
+        return try row.decode(column: "value", as: Int64.self)
+    }
+
+    /// An experiment's artifact location as MLflow stores it: a relative local path (or `file:` URI) becomes
+    /// absolute against the server's working directory; a `runs:/` URI, fragments and `;params` are refused.
+    static func resolve(artifactLocation location: String) throws -> String {
+        guard !location.hasPrefix("runs:") else {
+            throw WharfError.invalid("artifact_location", "Artifact location cannot be a runs:/ URI. Given: '\(location)'")
+        }
+        if let colon = location.firstIndex(of: ":"), isURIScheme(location[..<colon]) {
+            guard !location.contains("#") else {
+                throw WharfError.invalid("artifact_location", "'artifact_location' URL can't include fragments or params.")
+            }
+            guard location[..<colon].lowercased() == "file" else { return location }
+            let path = location[location.index(after: colon)...]
+            return path.hasPrefix("/") ? location : "file://" + absolute(String(path))
+        }
+        return location.hasPrefix("/") ? location : absolute(location)
+    }
+
+    /// `s3`, `mlflow-artifacts`, `file`: RFC 3986's scheme characters, two at least (so `C:` stays a path).
+    static func isURIScheme(_ text: Substring) -> Bool {
+        guard text.count > 1, let first = text.first, first.isASCII, first.isLetter else { return false }
+        return text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == ".") }
+    }
+
+    private static func absolute(_ relative: String) -> String {
+        URL(fileURLWithPath: relative, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)).standardizedFileURL.path
     }
 
     public func getExperiment(_ id: String) async throws -> Experiment {
@@ -87,7 +130,7 @@ public final class TrackingService: Sendable {
             _ = try await Self.experimentStage(id, db: db)
             if let other = try await db.raw("SELECT experiment_id FROM experiments WHERE name = \(bind: name)").first(),
                try other.decode(column: "experiment_id", as: String.self) != id {
-                throw WharfError(.conflict, "experiment '\(name)' already exists", field: "new_name")
+                throw WharfError(.conflict, "experiment '\(name)' already exists", field: "new_name", reason: .alreadyExists)
             }
             try await db.raw("UPDATE experiments SET name = \(bind: name), last_update_time = \(bind: now) WHERE experiment_id = \(bind: id)").run()
         }
@@ -120,6 +163,19 @@ public final class TrackingService: Sendable {
                 INSERT INTO experiment_tags (experiment_id, key, value) VALUES (\(bind: id), \(bind: tag.key), \(bind: tag.value))
                 ON CONFLICT (experiment_id, key) DO UPDATE SET value = excluded.value
                 """).run()
+        }
+    }
+
+    /// Removes a tag of an active experiment; a tag it does not have is RESOURCE_DOES_NOT_EXIST, as in MLflow.
+    public func deleteExperimentTag(_ id: String, key: String) async throws {
+        try await store.transaction { db in
+            guard try await Self.experimentStage(id, db: db) == "active" else {
+                throw WharfError.invalid("experiment_id", "experiment '\(id)' is deleted: restore it before changing it")
+            }
+            guard try await db.raw("SELECT key FROM experiment_tags WHERE experiment_id = \(bind: id) AND key = \(bind: key)").first() != nil else {
+                throw WharfError(.notFound, "No tag with name: \(key) in experiment with id \(id)", field: "key")
+            }
+            try await db.raw("DELETE FROM experiment_tags WHERE experiment_id = \(bind: id) AND key = \(bind: key)").run()
         }
     }
 
@@ -181,7 +237,7 @@ public final class TrackingService: Sendable {
     public func getRun(_ runId: String) async throws -> Run {
         try await store.withDatabase { db in
             guard let row = try await db.raw("SELECT * FROM runs WHERE run_id = \(bind: runId)").first() else {
-                throw WharfError(.notFound, "run '\(runId)' does not exist", field: "run_id")
+                throw Self.runNotFound(runId)
             }
             return try await Self.loadRuns([try Self.runInfo(row)], db: db)[0]
         }
@@ -216,7 +272,7 @@ public final class TrackingService: Sendable {
     private func setRunStage(_ runId: String, to stage: String) async throws {
         try await store.transaction { db in
             guard try await db.raw("SELECT run_id FROM runs WHERE run_id = \(bind: runId)").first() != nil else {
-                throw WharfError(.notFound, "run '\(runId)' does not exist", field: "run_id")
+                throw Self.runNotFound(runId)
             }
             try await db.raw("UPDATE runs SET lifecycle_stage = \(bind: stage) WHERE run_id = \(bind: runId)").run()
         }
@@ -264,7 +320,7 @@ public final class TrackingService: Sendable {
         let limit = try Self.limit(maxResults, most: 100_000)
         return try await store.withDatabase { db in
             guard try await db.raw("SELECT run_id FROM runs WHERE run_id = \(bind: runId)").first() != nil else {
-                throw WharfError(.notFound, "run '\(runId)' does not exist", field: "run_id")
+                throw Self.runNotFound(runId)
             }
             let rows = try await db.raw("""
                 SELECT key, value, is_nan, timestamp, step FROM run_metrics WHERE run_id = \(bind: runId) AND key = \(bind: key)
@@ -290,6 +346,16 @@ public final class TrackingService: Sendable {
                     INSERT INTO run_inputs (run_id, name, digest, source_type, source, dataset_schema, profile, context)
                     VALUES (\(bind: runId), \(bind: d.name), \(bind: d.digest), \(bind: d.sourceType), \(bind: d.source), \(bind: d.schema), \(bind: d.profile), \(bind: context))
                     ON CONFLICT (run_id, name, digest) DO NOTHING
+                    """).run()
+                var unique: [String: String] = [:]
+                for tag in input.tags { unique[tag.key] = tag.value }
+                guard !unique.isEmpty else { continue }
+                let values = unique.sorted { $0.key < $1.key }.map { t -> SQLQueryString in
+                    "(\(bind: runId), \(bind: d.name), \(bind: d.digest), \(bind: t.key), \(bind: t.value))"
+                }
+                try await db.raw("""
+                    INSERT INTO run_input_tags (run_id, name, digest, key, value) VALUES \(values.joined(separator: ", "))
+                    ON CONFLICT (run_id, name, digest, key) DO NOTHING
                     """).run()
             }
         }
@@ -337,9 +403,14 @@ public final class TrackingService: Sendable {
 
     // MARK: row helpers
 
+    /// MLflow's wording, which clients match on.
+    static func runNotFound(_ runId: String, field: String = "run_id") -> WharfError {
+        WharfError(.notFound, "Run '\(runId)' not found", field: field)
+    }
+
     static func activeRun(_ runId: String, db: any SQLDatabase) async throws -> String {
         guard let row = try await db.raw("SELECT lifecycle_stage FROM runs WHERE run_id = \(bind: runId)").first() else {
-            throw WharfError(.notFound, "run '\(runId)' does not exist", field: "run_id")
+            throw Self.runNotFound(runId)
         }
         guard try row.decode(column: "lifecycle_stage", as: String.self) == "active" else {
             throw WharfError.invalid("run_id", "run '\(runId)' is deleted: restore it before changing it")
@@ -402,9 +473,14 @@ public final class TrackingService: Sendable {
                 schema: try row.decode(column: "dataset_schema", as: String?.self),
                 profile: try row.decode(column: "profile", as: String?.self)
             )
-            let context = try row.decode(column: "context", as: String?.self)
-            let tags = context.map { [Tag(key: "mlflow.data.context", value: $0)] } ?? []
-            runs[try row.decode(column: "run_id", as: String.self)]?.inputs.datasetInputs.append(DatasetInput(tags: tags, dataset: dataset))
+            runs[try row.decode(column: "run_id", as: String.self)]?.inputs.datasetInputs.append(DatasetInput(tags: [], dataset: dataset))
+        }
+        for row in try await db.raw("SELECT run_id, name, digest, key, value FROM run_input_tags WHERE run_id IN (\(binds: ids)) ORDER BY key").all() {
+            let id = try row.decode(column: "run_id", as: String.self)
+            let name = try row.decode(column: "name", as: String.self)
+            let digest = try row.decode(column: "digest", as: String.self)
+            guard let at = runs[id]?.inputs.datasetInputs.firstIndex(where: { $0.dataset.name == name && $0.dataset.digest == digest }) else { continue }
+            runs[id]?.inputs.datasetInputs[at].tags.append(try tag(row))
         }
         for row in try await db.raw("SELECT run_id, model_id, step FROM run_outputs WHERE run_id IN (\(binds: ids)) ORDER BY model_id").all() {
             let output = ModelOutput(modelId: try row.decode(column: "model_id", as: String.self), step: try row.decode(column: "step", as: Int64.self))
@@ -430,7 +506,8 @@ public final class TrackingService: Sendable {
                 throw WharfError(
                     .conflict,
                     "param '\(existing.key)' of run '\(runId)' is already '\(existing.value)'; params cannot change (tried '\(wanted[existing.key] ?? "")')",
-                    field: "params.\(existing.key)"
+                    field: "params.\(existing.key)",
+                    reason: .immutable
                 )
             }
             wanted[existing.key] = nil
