@@ -177,3 +177,29 @@ let package = Package(
         ),
     ]
 )
+
+// Fuzzing (docs/fuzzing.md, scripts/fuzz): only when WHARF_FUZZ holds the path of libFuzzer's
+// libclang_rt.fuzzer_no_main archive. Wharf's own library targets are then instrumented for coverage
+// and AddressSanitizer (their dependencies are not), and the WharfFuzz executable runs one target.
+if let libFuzzer = Context.environment["WHARF_FUZZ"], !libFuzzer.isEmpty {
+    let instrumented: [SwiftSetting] = [.unsafeFlags(["-sanitize=fuzzer,address", "-enable-testing"])]
+    let wharfLibraries: Set<String> = [
+        "WharfJSONText", "WharfObjectStore", "WharfPlatform", "WharfServer", "WharfFrame", "WharfLearn", "WharfStates",
+    ]
+    for target in package.targets where wharfLibraries.contains(target.name) {
+        target.swiftSettings = (target.swiftSettings ?? []) + instrumented
+    }
+    package.targets += [
+        .systemLibrary(name: "CWharfFuzz", path: "Fuzz/CWharfFuzz"),
+        .executableTarget(
+            name: "WharfFuzz",
+            dependencies: [
+                "CWharfFuzz", "WharfJSONText", "WharfFrame", "WharfStates", "WharfObjectStore", "WharfPlatform",
+                "WharfServer", "WharfLearn", .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Fuzz/WharfFuzz",
+            swiftSettings: instrumented,
+            linkerSettings: [.unsafeFlags(["-sanitize=address", "-Xlinker", libFuzzer])]
+        ),
+    ]
+}
