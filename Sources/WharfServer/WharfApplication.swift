@@ -13,6 +13,8 @@ public enum WharfApplication {
         // SigV4 requests scoped to a service other than s3 (sts, sagemaker, logs, states, lambda...) go to the
         // AWS front door; everything else, anonymous and presigned S3 included, passes on unchanged.
         router.middlewares.add(AWSFrontDoor(platform: platform, access: access))
+        // MLflow's `GET /version` is a root path, where the S3 face would see a bucket.
+        router.middlewares.add(MLflowVersionMiddleware())
         // S3 calls record their own metrics (S3Metrics): the general middleware would split one-buffer responses into three writes.
         router.middlewares.add(S3Middleware(
             authenticator: S3Authenticator(keys: platform.keys, access: access),

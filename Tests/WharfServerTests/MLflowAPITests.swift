@@ -97,7 +97,7 @@ import WharfPlatform
 
             let (unknownRoute, unknownBody) = try await get(client, "/no-such-call")
             #expect(unknownRoute == .notFound)
-            #expect(unknownBody["error_code"] as? String == "RESOURCE_DOES_NOT_EXIST")
+            #expect(unknownBody["error_code"] as? String == "ENDPOINT_NOT_FOUND")
         }
     }
 
@@ -234,5 +234,75 @@ import WharfPlatform
                 #expect((response.body.json["experiment"] as? [String: Any])?["name"] as? String == "Default")
             }
         }
+    }
+
+    @Test func queryPlusIsASpaceAndTypesAreCheckedAsMLflowDoes() async throws {
+        let server = try await TestServer.make()
+        try await server.test { client in
+            let (_, created) = try await post(client, "/experiments/create", #"{"name":"My Lead Exp"}"#)
+            let id = created["experiment_id"] as? String
+            let (found, body) = try await get(client, "/experiments/get-by-name?experiment_name=My+Lead+Exp")
+            #expect(found == .ok)
+            #expect((body["experiment"] as? [String: Any])?["experiment_id"] as? String == id)
+            let (searched, list) = try await get(client, "/experiments/search?filter=name+LIKE+%27My+%25%27&max_results=5")
+            #expect(searched == .ok)
+            #expect((list["experiments"] as? [[String: Any]])?.map { $0["name"] as? String } == ["My Lead Exp"])
+            let (badEscape, _) = try await get(client, "/experiments/get-by-name?experiment_name=%zz")
+            #expect(badEscape == .badRequest)
+
+            let (typed, typedBody) = try await post(client, "/runs/set-tag", #"{"run_id":42,"key":"k","value":"v"}"#)
+            #expect(typed == .badRequest)
+            #expect(typedBody["error_code"] as? String == "INVALID_PARAMETER_VALUE")
+            #expect((typedBody["message"] as? String)?.hasPrefix("Invalid value 42 for parameter 'run_id' supplied: Hint: Value was of type 'int'.") == true)
+            let (named, namedBody) = try await post(client, "/experiments/create", #"{"name":true}"#)
+            #expect(named == .badRequest)
+            #expect((namedBody["message"] as? String)?.contains("of type 'bool'") == true)
+            let (missing, missingBody) = try await post(client, "/runs/set-tag", #"{"key":"k","value":"v"}"#)
+            #expect(missing == .badRequest)
+            #expect((missingBody["message"] as? String)?.hasPrefix("Missing value for required parameter 'run_id'.") == true)
+            let (unknown, unknownBody) = try await get(client, "/runs/get?run_id=abc")
+            #expect(unknown == .notFound)
+            #expect(unknownBody["message"] as? String == "Run 'abc' not found")
+
+            try await client.execute(uri: "/api/3.0/mlflow/traces/search", method: .post, body: jsonBody("{}")) { response in
+                #expect(response.status == .notFound)
+                #expect(response.body.json["error_code"] as? String == "ENDPOINT_NOT_FOUND")
+            }
+            try await client.execute(uri: "/version", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body) == MLflowFace.mlflowVersion)
+            }
+        }
+    }
+
+    @Test func artifactDownloadsCarryMLflowsHeadersAndBadPathsAre400() async throws {
+        let server = try await TestServer.make()
+        try await server.test { client in
+            let root = "/api/2.0/mlflow-artifacts/artifacts/0/run/artifacts"
+            try await client.execute(uri: root + "/page.html", method: .put, headers: [.contentType: "text/html"], body: ByteBuffer(string: "<b>x</b>")) {
+                #expect($0.status == .ok)
+            }
+            try await client.execute(uri: root + "/page.html", method: .get) { response in
+                #expect(response.headers[.contentType] == "text/html")
+                #expect(response.headers[.contentDisposition] == "attachment; filename=page.html")
+                #expect(response.headers[ArtifactDownloadHeaders.contentTypeOptions] == "nosniff")
+            }
+            try await client.execute(uri: root + "/" + String(repeating: "k", count: 1100), method: .put, body: ByteBuffer(string: "x")) { response in
+                #expect(response.status == .badRequest)
+                #expect(response.body.json["error_code"] as? String == "INVALID_PARAMETER_VALUE")
+            }
+            try await client.execute(uri: root + "/tab%09name", method: .get) { response in
+                #expect(response.status == .badRequest)
+            }
+            try await client.execute(uri: "/v1/artifacts/0/run/" + String(repeating: "k", count: 1100), method: .put, body: ByteBuffer(string: "x")) { response in
+                #expect(response.status == .badRequest)
+                #expect(response.body.errorField == "path")
+            }
+        }
+        #expect(ArtifactDownloadHeaders.contentType(forName: "MLmodel") == "text/plain")
+        #expect(ArtifactDownloadHeaders.contentType(forName: "metrics.json") == "text/plain")
+        #expect(ArtifactDownloadHeaders.contentType(forName: "x.unknownext") == "application/octet-stream")
+        #expect(ArtifactDownloadHeaders.contentDisposition(forName: "a b.txt") == #"attachment; filename="a b.txt""#)
+        #expect(ArtifactDownloadHeaders.contentDisposition(forName: "résumé.txt") == "attachment; filename=resume.txt; filename*=UTF-8''r%C3%A9sum%C3%A9.txt")
     }
 }

@@ -4,7 +4,7 @@ import WharfObjectStore
 import WharfPlatform
 
 /// MLflow's artifact proxy, `/api/2.0/mlflow-artifacts/artifacts/<path>`: upload (PUT, streamed),
-/// download (GET), list (GET on the collection with `?path=`) and delete, over the object store.
+/// download (GET, with `mlflow server`'s headers), list (GET on the collection with `?path=`) and delete, over the object store.
 struct MLflowArtifactRoutes {
     let artifacts: ArtifactRepository
     /// The group's own prefix, stripped from the raw request path to find the artifact path.
@@ -14,7 +14,7 @@ struct MLflowArtifactRoutes {
         let artifacts = self.artifacts
         let prefix = self.prefix
         group.get("/artifacts") { request, _ in
-            let path = request.uri.queryParameters["path"].map(String.init) ?? ""
+            let path = try MLflowParameters.queryFields(request.uri.query).last(where: { $0.0 == "path" })?.1 ?? ""
             let entries = try await artifacts.list(path: path)
             return try MLflowJSON.response([("files", entries)])
         }
@@ -23,10 +23,9 @@ struct MLflowArtifactRoutes {
             return MLflowJSON.empty
         }
         group.get("/artifacts/**") { request, _ in
-            let download = try await artifacts.download(path: try Self.path(of: request, prefix: prefix))
-            var headers: HTTPFields = [.contentType: "application/octet-stream"]
-            headers[.contentLength] = String(download.info.size)
-            return Response(status: .ok, headers: headers, body: ResponseBody(asyncSequence: download.body))
+            let path = try Self.path(of: request, prefix: prefix)
+            let download = try await artifacts.download(path: path)
+            return Response(status: .ok, headers: ArtifactDownloadHeaders.fields(path: path, size: download.info.size), body: ResponseBody(asyncSequence: download.body))
         }
         group.delete("/artifacts/**") { request, _ in
             try await artifacts.delete(path: try Self.path(of: request, prefix: prefix))

@@ -3,10 +3,22 @@ import Hummingbird
 import WharfPlatform
 
 /// MLflow's error shape, `{"error_code": "RESOURCE_DOES_NOT_EXIST", "message": ...}`, with MLflow's statuses.
+/// The code comes from the error's kind and reason, never from its message.
 struct MLflowError {
     let code: String
     let status: HTTPResponse.Status
     let message: String
+
+    init(code: String, status: HTTPResponse.Status, message: String) {
+        self.code = code
+        self.status = status
+        self.message = message
+    }
+
+    /// No route of the face matched: MLflow's ENDPOINT_NOT_FOUND.
+    static func noEndpoint(_ request: Request) -> MLflowError {
+        MLflowError(code: "ENDPOINT_NOT_FOUND", status: .notFound, message: "no MLflow endpoint \(request.method.rawValue) \(request.uri.path)")
+    }
 
     init(_ error: WharfError) {
         message = error.message
@@ -20,12 +32,10 @@ struct MLflowError {
         case .internal: (code, status) = ("INTERNAL_ERROR", .internalServerError)
         case .conflict:
             // MLflow answers a changed param with INVALID_PARAMETER_VALUE and a duplicate name with RESOURCE_ALREADY_EXISTS.
-            if error.field?.hasPrefix("params.") == true {
-                (code, status) = ("INVALID_PARAMETER_VALUE", .badRequest)
-            } else if error.message.contains("already exists") {
-                (code, status) = ("RESOURCE_ALREADY_EXISTS", .badRequest)
-            } else {
-                (code, status) = ("INVALID_STATE", .conflict)
+            switch error.reason {
+            case .immutable: (code, status) = ("INVALID_PARAMETER_VALUE", .badRequest)
+            case .alreadyExists: (code, status) = ("RESOURCE_ALREADY_EXISTS", .badRequest)
+            case nil: (code, status) = ("INVALID_STATE", .conflict)
             }
         }
     }
@@ -45,6 +55,8 @@ struct MLflowErrorMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound {
+            return MLflowError.noEndpoint(request).response
         } catch {
             guard let known = APIErrorMiddleware<Context>.classify(error) else {
                 context.logger.error("unhandled MLflow API error: \(String(reflecting: error))")
@@ -61,7 +73,10 @@ struct MLflowAuthMiddleware: RouterMiddleware {
     typealias Context = WharfRequestContext
     let access: AccessPolicy
 
-    static let readingPosts: [String] = ["/runs/search", "/experiments/search", "/logged-models/search", "/registered-models/get-latest-versions"]
+    static let readingPosts: [String] = [
+        "/runs/search", "/experiments/search", "/logged-models/search", "/registered-models/get-latest-versions",
+        "/registered-models/search", "/model-versions/search",
+    ]
 
     static func roleNeeded(_ request: Request) -> Role {
         switch request.method {

@@ -4,7 +4,8 @@ import WharfPlatform
 
 /// The arguments of one MLflow call: its JSON body merged over its query string, since the MLflow
 /// client sends GET arguments in the query and everything else as JSON. Numbers may arrive as JSON
-/// numbers or as strings (protobuf's JSON form of int64); both are accepted.
+/// numbers or as strings (protobuf's JSON form of int64); both are accepted. A string field given a
+/// number, a bool or an object is refused, as `mlflow server` refuses it, and errors use its wording.
 struct MLflowParameters: Sendable {
     let values: RequestJSONObject
 
@@ -14,9 +15,8 @@ struct MLflowParameters: Sendable {
 
     static func from(_ request: Request, context: WharfRequestContext) async throws -> MLflowParameters {
         var values = RequestJSONObject()
-        for (key, value) in request.uri.queryParameters {
-            let name = String(key)
-            let text = RequestJSON.string(String(value))
+        for (name, value) in try queryFields(request.uri.query) {
+            let text = RequestJSON.string(value)
             if let at = values.fields.firstIndex(where: { $0.key == name }) {
                 if case .array(let list) = values.fields[at].value {
                     values.fields[at].value = .array(list + [text])
@@ -45,23 +45,55 @@ struct MLflowParameters: Sendable {
         return MLflowParameters(values: values)
     }
 
+    /// The fields of a query string as a form decodes them (`+` is a space, then percent-decoding), in order.
+    static func queryFields(_ query: String?) throws -> [(String, String)] {
+        guard let query, !query.isEmpty else { return [] }
+        var fields: [(String, String)] = []
+        for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ text: Substring) throws -> String {
+                let spaced = text.replacingOccurrences(of: "+", with: " ")
+                guard let decoded = spaced.removingPercentEncoding else {
+                    throw WharfError.invalid("query", "the query string has invalid percent-encoding near '\(text.prefix(40))'")
+                }
+                return decoded
+            }
+            fields.append((try decode(parts[0]), parts.count > 1 ? try decode(parts[1]) : ""))
+        }
+        return fields
+    }
+
+    /// MLflow's message for a required parameter that is absent or empty.
+    static func missing(_ key: String) -> WharfError {
+        WharfError.invalid(key, "Missing value for required parameter '\(key)'. See the API docs for more information about request parameters.")
+    }
+
+    /// MLflow's message for a value of the wrong type, with the type named as Python names it.
+    static func wrongType(_ key: String, _ value: RequestJSON) -> WharfError {
+        let (shown, type): (String, String) = switch value {
+        case .integer(let n): (String(n), "int")
+        case .double(let d): (String(d), "float")
+        case .bool(let b): (b ? "true" : "false", "bool")
+        case .string(let t): ("\"\(t)\"", "str")
+        case .array: ("[...]", "list")
+        case .object: ("{...}", "dict")
+        case .null: ("null", "NoneType")
+        }
+        return WharfError.invalid(key, "Invalid value \(shown) for parameter '\(key)' supplied: Hint: Value was of type '\(type)'. See the API docs for more information about request parameters.")
+    }
+
     func optionalString(_ key: String) throws -> String? {
         switch values[key] {
         case nil, .null: return nil
         case .string(let text): return text
-        case .integer(let number): return String(number)
-        case .double(let number): return String(number)
-        case .bool(let flag): return flag ? "true" : "false"
         case .array(let list) where list.count == 1:
             return try MLflowParameters(values: RequestJSONObject(fields: [(key, list[0])])).optionalString(key)
-        default: throw WharfError.invalid(key, "field '\(key)' must be a string")
+        case let other?: throw Self.wrongType(key, other)
         }
     }
 
     func string(_ key: String) throws -> String {
-        guard let value = try optionalString(key), !value.isEmpty else {
-            throw WharfError.invalid(key, "missing required field '\(key)'")
-        }
+        guard let value = try optionalString(key), !value.isEmpty else { throw Self.missing(key) }
         return value
     }
 
@@ -80,13 +112,13 @@ struct MLflowParameters: Sendable {
     }
 
     func int64(_ key: String) throws -> Int64 {
-        guard let value = try optionalInt64(key) else { throw WharfError.invalid(key, "missing required field '\(key)'") }
+        guard let value = try optionalInt64(key) else { throw Self.missing(key) }
         return value
     }
 
     func double(_ key: String) throws -> Double {
         switch values[key] {
-        case nil, .null: throw WharfError.invalid(key, "missing required field '\(key)'")
+        case nil, .null: throw Self.missing(key)
         case .double(let number): return number
         case .integer(let number): return Double(number)
         case .string(let text):

@@ -24,7 +24,9 @@ struct MLflowRegistryRoutes {
             try MLflowJSON.response([("registered_model", try await registry.getRegisteredModel(try p.string("name")))])
         }
         on("/registered-models/search", [.get, .post]) { p, _, _ in
-            let page = try await registry.searchRegisteredModels(filter: try p.optionalString("filter"), maxResults: try p.maxResults(default: 100), pageToken: try p.optionalString("page_token"))
+            let page = try await registry.searchRegisteredModels(
+                filter: try p.optionalString("filter"), orderBy: try p.stringList("order_by"), maxResults: try p.maxResults(default: 100),
+                pageToken: try p.optionalString("page_token"))
             return try MLflowJSON.response([("registered_models", page.items), ("next_page_token", page.nextPageToken)])
         }
         on("/registered-models/update", [.patch, .post]) { p, _, _ in
@@ -38,6 +40,14 @@ struct MLflowRegistryRoutes {
         on("/registered-models/set-tag", [.post]) { p, _, _ in
             try await registry.setRegisteredModelTag(try p.string("name"), tag: Tag(key: try p.string("key"), value: try p.optionalString("value") ?? ""))
             return MLflowJSON.empty
+        }
+        on("/registered-models/delete-tag", [.delete]) { p, _, _ in
+            try await registry.deleteRegisteredModelTag(try p.string("name"), key: try p.string("key"))
+            return MLflowJSON.empty
+        }
+        on("/registered-models/rename", [.post]) { p, _, _ in
+            let model = try await registry.renameRegisteredModel(try p.string("name"), to: try p.string("new_name"))
+            return try MLflowJSON.response([("registered_model", model)])
         }
         on("/registered-models/get-latest-versions", [.get, .post]) { p, _, _ in
             let versions = try await registry.latestVersions(name: try p.string("name"), stages: try p.stringList("stages"))
@@ -66,7 +76,9 @@ struct MLflowRegistryRoutes {
             try MLflowJSON.response([("model_version", try await registry.getModelVersion(name: try p.string("name"), version: try p.string("version")))])
         }
         on("/model-versions/search", [.get, .post]) { p, _, _ in
-            let page = try await registry.searchModelVersions(filter: try p.optionalString("filter"), maxResults: try p.maxResults(default: 1000), pageToken: try p.optionalString("page_token"))
+            let page = try await registry.searchModelVersions(
+                filter: try p.optionalString("filter"), orderBy: try p.stringList("order_by"), maxResults: try p.maxResults(default: 10000),
+                pageToken: try p.optionalString("page_token"))
             return try MLflowJSON.response([("model_versions", page.items), ("next_page_token", page.nextPageToken)])
         }
         on("/model-versions/update", [.patch, .post]) { p, _, _ in
@@ -79,6 +91,10 @@ struct MLflowRegistryRoutes {
         }
         on("/model-versions/set-tag", [.post]) { p, _, _ in
             try await registry.setModelVersionTag(name: try p.string("name"), version: try p.string("version"), tag: Tag(key: try p.string("key"), value: try p.optionalString("value") ?? ""))
+            return MLflowJSON.empty
+        }
+        on("/model-versions/delete-tag", [.delete]) { p, _, _ in
+            try await registry.deleteModelVersionTag(name: try p.string("name"), version: try p.string("version"), key: try p.string("key"))
             return MLflowJSON.empty
         }
         on("/model-versions/transition-stage", [.post]) { p, _, _ in

@@ -1,9 +1,10 @@
 import Hummingbird
 import WharfPlatform
 
-/// MLflow's tracking REST calls (`experiments/*`, `runs/*`, `metrics/*`, `logged-models/*`) over the tracking service.
+/// MLflow's tracking REST calls (`experiments/*`, `runs/*`, `metrics/*`, `artifacts/list`, `logged-models/*`) over the tracking service.
 struct MLflowTrackingRoutes {
     let tracking: TrackingService
+    let artifacts: ArtifactRepository
 
     typealias Handler = @Sendable (MLflowParameters, Request, WharfRequestContext) async throws -> Response
 
@@ -17,6 +18,7 @@ struct MLflowTrackingRoutes {
             }
         }
         let tracking = self.tracking
+        let artifacts = self.artifacts
 
         // MARK: experiments
         on("/experiments/create", [.post]) { p, _, _ in
@@ -51,6 +53,11 @@ struct MLflowTrackingRoutes {
         }
         on("/experiments/set-experiment-tag", [.post]) { p, _, _ in
             try await tracking.setExperimentTag(try p.string("experiment_id"), tag: Tag(key: try p.string("key"), value: try p.optionalString("value") ?? ""))
+            return MLflowJSON.empty
+        }
+
+        on("/experiments/delete-experiment-tag", [.post]) { p, _, _ in
+            try await tracking.deleteExperimentTag(try p.string("experiment_id"), key: try p.string("key"))
             return MLflowJSON.empty
         }
 
@@ -135,6 +142,18 @@ struct MLflowTrackingRoutes {
             return try MLflowJSON.response([("metrics", page.items), ("next_page_token", page.nextPageToken)])
         }
 
+        on("/metrics/get-history-bulk", [.get]) { p, _, _ in
+            let metrics = try await tracking.metricHistoryBulk(
+                runIds: try p.stringList("run_id"), key: try p.string("metric_key"), maxResults: try p.maxResults(default: 25000))
+            return try MLflowJSON.response([("metrics", metrics)])
+        }
+        on("/artifacts/list", [.get]) { p, _, _ in
+            let run = try await tracking.getRun(try Self.runId(p))
+            let path = try p.optionalString("path").flatMap { $0.isEmpty ? nil : $0 }
+            let files = try await Self.listRunArtifacts(run.info.artifactUri, path: path, artifacts: artifacts)
+            return try MLflowJSON.response([("root_uri", run.info.artifactUri), ("files", files)])
+        }
+
         on("/metrics/get-history-bulk-interval", [.get]) { p, _, _ in
             let metrics = try await tracking.metricHistoryBulkInterval(
                 runIds: try p.stringList("run_ids"), key: try p.string("metric_key"),
@@ -151,8 +170,11 @@ struct MLflowTrackingRoutes {
             return try MLflowJSON.response([("model", MLflowLoggedModel(model))])
         }
         on("/logged-models/search", [.post]) { p, _, _ in
+            let datasets = try p.objects("datasets").map { item in
+                try item.nested { LoggedModelDataset(name: try $0.optionalString("dataset_name") ?? "", digest: try $0.optionalString("dataset_digest")) }
+            }
             let page = try await tracking.searchLoggedModels(
-                experimentIds: try p.stringList("experiment_ids"), filter: try p.optionalString("filter"),
+                experimentIds: try p.stringList("experiment_ids"), filter: try p.optionalString("filter"), datasets: datasets,
                 orderBy: try p.objects("order_by").map { item in
                     try item.nested {
                         LoggedModelOrder(fieldName: try $0.string("field_name"), ascending: try $0.bool("ascending") ?? true,
@@ -192,7 +214,21 @@ struct MLflowTrackingRoutes {
     static func runId(_ p: MLflowParameters) throws -> String {
         if let id = try p.optionalString("run_id"), !id.isEmpty { return id }
         if let id = try p.optionalString("run_uuid"), !id.isEmpty { return id }
-        throw WharfError.invalid("run_id", "missing required field 'run_id'")
+        throw MLflowParameters.missing("run_id")
+    }
+
+    /// A run's artifacts under `path` (relative to the run's root), named by their path from that root as MLflow
+    /// lists them. Roots outside Wharf's artifact store (an experiment's own `s3://` or `file:` location) are the
+    /// client's to list: none are returned for them.
+    static func listRunArtifacts(_ root: String, path: String?, artifacts: ArtifactRepository) async throws -> [ArtifactEntry] {
+        guard root.hasPrefix(TrackingService.artifactScheme) else { return [] }
+        let base = root.dropFirst(TrackingService.artifactScheme.count).split(separator: "/").joined(separator: "/")
+        let relative = try path.map { try ArtifactRepository.validate(path: $0) }
+        // MLflow lists nothing under a file's own path.
+        let listed = try await artifacts.list(path: relative.map { "\(base)/\($0)" } ?? base, fileListsItself: false)
+        return listed.map { entry in
+            ArtifactEntry(path: relative.map { "\($0)/\(entry.path)" } ?? entry.path, isDir: entry.isDir, fileSize: entry.fileSize)
+        }
     }
 }
 
