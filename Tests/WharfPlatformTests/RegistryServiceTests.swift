@@ -94,4 +94,46 @@ import Testing
             await #expect(throws: WharfError.self) { try await registry.setAlias(name: "m", alias: "bad alias", version: "1") }
         }
     }
+
+    @Test(arguments: TestBackend.enabled)
+    func searchTakesMLflowsRegistryGrammarInSQL(_ backend: TestBackend) async throws {
+        try await withServices(backend) { _, registry in
+            for (name, team) in [("lead-a", "growth"), ("lead-b", "risk"), ("Lead-C", "growth")] {
+                _ = try await registry.createRegisteredModel(name: name, tags: [Tag(key: "team", value: team)])
+            }
+            _ = try await registry.createRegisteredModel(name: "prompt-1", tags: [Tag(key: "mlflow.prompt.is_prompt", value: "true")])
+            func names(_ filter: String?, _ orderBy: [String] = []) async throws -> [String] {
+                try await registry.searchRegisteredModels(filter: filter, orderBy: orderBy).items.map(\.name)
+            }
+            #expect(try await names(nil) == ["Lead-C", "lead-a", "lead-b"])
+            #expect(try await names("tags.`mlflow.prompt.is_prompt` != 'true'") == ["Lead-C", "lead-a", "lead-b"])
+            #expect(try await names("tag.`mlflow.prompt.is_prompt` = 'true'") == ["prompt-1"])
+            #expect(try await names("name LIKE 'lead-%'") == ["lead-a", "lead-b"])
+            #expect(try await names("name ILIKE 'lead-%' AND tags.team = 'growth'", ["name DESC"]) == ["lead-a", "Lead-C"])
+            #expect(try await names("tags.\"team\" != 'growth'") == ["lead-b"])
+            #expect(try await names("name IN ('lead-b', 'Lead-C')") == ["Lead-C", "lead-b"])
+            let page = try await registry.searchRegisteredModels(orderBy: ["name ASC"], maxResults: 2)
+            #expect(page.items.map(\.name) == ["Lead-C", "lead-a"])
+            #expect(try await registry.searchRegisteredModels(orderBy: ["name ASC"], maxResults: 2, pageToken: page.nextPageToken).items.map(\.name) == ["lead-b"])
+            for bad in ["description = 'x'", "tags.team > 'a'", "name = 5", "name LIKE 'a' OR name LIKE 'b'"] {
+                await #expect { _ = try await names(bad) } throws: { ($0 as? WharfError)?.field == "filter" }
+            }
+            await #expect { _ = try await names(nil, ["name", "name DESC"]) } throws: { ($0 as? WharfError)?.field == "order_by[1]" }
+
+            for i in 1...3 {
+                _ = try await registry.createModelVersion(name: "lead-a", source: "s3://b/v\(i)", runId: i == 3 ? "r2" : "r1",
+                                                          tags: [Tag(key: "stage", value: i == 3 ? "prod" : "dev")])
+            }
+            func versions(_ filter: String, _ orderBy: [String] = []) async throws -> [String] {
+                try await registry.searchModelVersions(filter: filter, orderBy: orderBy).items.map(\.version)
+            }
+            #expect(try await versions("name = 'lead-a'") == ["3", "2", "1"])
+            #expect(try await versions("name = 'lead-a' AND version_number >= 2", ["version_number ASC"]) == ["2", "3"])
+            #expect(try await versions("run_id = 'r1'", ["version_number ASC"]) == ["1", "2"])
+            #expect(try await versions("source_path LIKE 's3://b/v%' AND tags.stage = 'prod'") == ["3"])
+            #expect(try await versions("run_id IN ('r2')") == ["3"])
+            await #expect { _ = try await versions("source_path IN ('x')") } throws: { ($0 as? WharfError)?.field == "filter" }
+            await #expect { _ = try await versions("version_number = 'x'") } throws: { ($0 as? WharfError)?.field == "filter" }
+        }
+    }
 }
