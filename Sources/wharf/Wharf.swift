@@ -18,6 +18,6 @@ struct Wharf: AsyncParsableCommand {
             5 server error or server unreachable, 64 usage error.
             """,
         version: "0.1.0",
-        subcommands: [ServerCommand.self, KeysCommand.self, S3Command.self, StatesCommand.self, DataCommand.self, TrainCommand.self, PredictCommand.self, EvaluateCommand.self, ExperimentsCommand.self, RunsCommand.self, ModelsCommand.self]
+        subcommands: [ServerCommand.self, KeysCommand.self, S3Command.self, StatesCommand.self, DataCommand.self, TrainCommand.self, PredictCommand.self, EvaluateCommand.self, ExperimentsCommand.self, RunsCommand.self, ModelsCommand.self, EnvCommand.self]
     )
 }

@@ -69,6 +69,11 @@ public enum SigV4 {
     }
 
     public static func signingKey(secret: String, date: String, region: String, service: String) -> SymmetricKey {
+        SigningKeyCache.shared.key(secret: secret, date: date, region: region, service: service)
+    }
+
+    /// The four HMACs of a signing key, uncached.
+    static func deriveSigningKey(secret: String, date: String, region: String, service: String) -> SymmetricKey {
         var key = SymmetricKey(data: Array(("AWS4" + secret).utf8))
         for part in [date, region, service, "aws4_request"] {
             key = SymmetricKey(data: Array(HMAC<SHA256>.authenticationCode(for: Array(part.utf8), using: key)))

@@ -17,9 +17,23 @@ public struct SigV4Request: Sendable {
         self.headers = headers
     }
 
-    /// The first value of a header, by case-insensitive name.
+    /// The first value of a header, by case-insensitive name (ASCII, as header names are).
     public func header(_ name: String) -> String? {
-        headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+        headers.first { Self.sameName($0.name, name) }?.value
+    }
+
+    /// ASCII case-insensitive equality without Foundation: header lookups run several times per request.
+    static func sameName(_ a: String, _ b: String) -> Bool {
+        var x = a.utf8.makeIterator(), y = b.utf8.makeIterator()
+        while true {
+            switch (x.next(), y.next()) {
+            case (nil, nil): return true
+            case (let p?, let q?):
+                if p != q && (p | 0x20) != (q | 0x20) { return false }
+                if p != q, !((p | 0x20) >= 0x61 && (p | 0x20) <= 0x7A) { return false }
+            default: return false
+            }
+        }
     }
 
     /// All values of the named headers, in order, for the canonical request.

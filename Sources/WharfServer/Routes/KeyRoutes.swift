@@ -18,7 +18,7 @@ struct KeyRoutes {
         group.post("/keys") { request, context -> EditedResponse<IssuedKey> in
             let body = try await request.decodeJSON(as: CreateKeyRequest.self, context: context)
             guard let role = Role(rawValue: body.role) else {
-                throw WharfError.invalid("role", "role must be one of admin, write, read; got '\(body.role)'")
+                throw WharfError.invalid("role", "role must be one of admin, write, read, invoke; got '\(body.role)'")
             }
             return EditedResponse(status: .created, response: try await keys.create(name: body.name, role: role))
         }

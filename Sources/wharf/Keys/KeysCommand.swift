@@ -5,7 +5,7 @@ import WharfPlatform
 struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys",
-        abstract: "Create, list and revoke API keys (roles: admin, write, read).",
+        abstract: "Create, list and revoke API keys (roles: admin, write, read, invoke; docs/aws.md says what each may call).",
         subcommands: [Create.self, List.self, Revoke.self]
     )
 
@@ -31,13 +31,13 @@ struct KeysCommand: AsyncParsableCommand {
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a key; prints its id and secret once.")
-        @Option(help: "admin, write or read.") var role: String
+        @Option(help: "admin, write, read or invoke (only InvokeEndpoint, Lambda Invoke, StartSyncExecution).") var role: String
         @Option(help: "A name to recognise the key by.") var name: String
         @OptionGroup var target: Target
 
         func run() async throws {
             guard let role = Role(rawValue: role) else {
-                throw ValidationError("--role must be one of admin, write, read; got '\(role)'")
+                throw ValidationError("--role must be one of admin, write, read, invoke; got '\(role)'")
             }
             try await runReportingFailures {
                 let issued: IssuedKey
