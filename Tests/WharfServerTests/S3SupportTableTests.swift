@@ -45,11 +45,10 @@ import Testing
 
     @Test func unservedRequestsAreNotImplemented() {
         let refused: [(HTTPRequest.Method, String?, String?, [String: String], HTTPFields)] = [
-            (.put, "b", "k", ["tagging": ""], [:]),
+            (.put, "b", "k", ["tagging": "", "versionId": "1"], [:]),
             (.put, "b", "k", ["retention": ""], [:]),
             (.put, "b", "k", ["legal-hold": ""], [:]),
             (.put, "b", "k", ["acl": ""], [:]),
-            (.delete, "b", "k", ["tagging": ""], [:]),
             (.delete, "b", nil, ["cors": ""], [:]),
             (.delete, "b", nil, ["policy": ""], [:]),
             (.delete, "b", nil, ["lifecycle": ""], [:]),
@@ -90,8 +89,8 @@ import Testing
             try await client.execute(uri: "/empty", method: .put) { #expect($0.status == .ok) }
             try await client.execute(uri: "/keep/model.bin", method: .put, body: ByteBuffer(string: "weights")) { #expect($0.status == .ok) }
             let requests: [(HTTPRequest.Method, String, HTTPFields)] = [
-                (.put, "/keep/model.bin?tagging", [:]), (.put, "/keep/model.bin?retention", [:]), (.put, "/keep/model.bin?legal-hold", [:]),
-                (.put, "/keep/model.bin?acl", [:]), (.delete, "/keep/model.bin?tagging", [:]), (.delete, "/empty?cors", [:]),
+                (.put, "/keep/model.bin?retention", [:]), (.put, "/keep/model.bin?legal-hold", [:]),
+                (.put, "/keep/model.bin?acl", [:]), (.delete, "/keep/model.bin?tagging&versionId=2", [:]), (.delete, "/empty?cors", [:]),
                 (.delete, "/empty?policy", [:]), (.delete, "/empty?lifecycle", [:]), (.get, "/keep/model.bin?acl", [:]),
                 (.put, "/keep/model.bin", [HTTPField.Name("x-amz-server-side-encryption")!: "aws:kms"]),
                 (.put, "/keep/model.bin", [HTTPField.Name("x-amz-server-side-encryption-customer-algorithm")!: "AES256"]),
@@ -102,6 +101,19 @@ import Testing
                     #expect(String(buffer: response.body).contains("<Code>NotImplemented</Code>"), "\(method) \(uri)")
                 }
             }
+            // Tagging is served now: it changes tags, never the bytes.
+            try await client.execute(uri: "/keep/model.bin?tagging", method: .put, body: ByteBuffer(string: "<Tagging/>")) { response in
+                #expect(response.status.code == 400)
+            }
+            let tags = "<Tagging><TagSet><Tag><Key>stage</Key><Value>prod</Value></Tag></TagSet></Tagging>"
+            try await client.execute(uri: "/keep/model.bin?tagging", method: .put, body: ByteBuffer(string: tags)) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/keep/model.bin?tagging", method: .get) { response in
+                #expect(String(buffer: response.body).contains("<Tag><Key>stage</Key><Value>prod</Value></Tag>"))
+            }
+            try await client.execute(uri: "/keep/model.bin", method: .head) { #expect($0.headers[S3Headers.taggingCount] == "1") }
+            try await client.execute(uri: "/keep/model.bin?tagging", method: .delete) { #expect($0.status == .noContent) }
+            try await client.execute(uri: "/keep/model.bin?tagging", method: .get) { #expect(!String(buffer: $0.body).contains("<Tag>")) }
+            try await client.execute(uri: "/empty?tagging", method: .get) { #expect($0.status == .notFound) }
             try await client.execute(uri: "/keep/model.bin", method: .get) { #expect(String(buffer: $0.body) == "weights") }
             try await client.execute(uri: "/empty", method: .head) { #expect($0.status == .ok) }
             try await client.execute(uri: "/keep?versioning", method: .get) { response in

@@ -9,6 +9,7 @@ struct StoredUpload: Codable {
     var metadata: [String: String]
     var initiated: Double
     var headers: [String: String]?
+    var tags: [String: String]?
 }
 
 extension FolderObjectStore {
@@ -60,7 +61,7 @@ extension FolderObjectStore {
             let record = StoredUpload(
                 key: key, contentType: options.contentType ?? "application/octet-stream",
                 metadata: Self.normalized(options.metadata), initiated: Date().timeIntervalSince1970,
-                headers: options.headers.isEmpty ? nil : options.headers)
+                headers: options.headers.isEmpty ? nil : options.headers, tags: options.tags.isEmpty ? nil : options.tags)
             let file = try POSIX.createFile(in: upload, Self.uploadRecordName)
             try [UInt8](try JSONEncoder().encode(record)).withUnsafeBytes { try POSIX.writeAll(file, $0) }
             if self.durable {
@@ -144,7 +145,7 @@ extension FolderObjectStore {
             var object = StoredObject(
                 key: key, size: writer.size, etag: "\(md5OfMD5s.finalize().hexString)-\(chosen.count)",
                 contentType: record.contentType, metadata: record.metadata, lastModified: now)
-            object.keep(headers: record.headers ?? [:], checksum: nil)
+            object.keep(headers: record.headers ?? [:], checksum: nil, tags: record.tags ?? [:])
             let ticket = try self.publish(writer, record: object, bucket: bucket, key: key, condition: condition)
             let uploads = try self.subdirectory(dir, FolderLayout.uploadsDirectory)
             POSIX.removeTree(in: uploads, uploadId)

@@ -264,7 +264,7 @@ public final class FolderObjectStore: ObjectStore {
                 key: key, size: writer.size, etag: writer.digestHex(),
                 contentType: options.contentType ?? "application/octet-stream",
                 metadata: Self.normalized(options.metadata), lastModified: Date().timeIntervalSince1970)
-            record.keep(headers: options.headers, checksum: checksum)
+            record.keep(headers: options.headers, checksum: checksum, tags: options.tags)
             let ticket = try self.publish(writer, record: record, bucket: bucket, key: key, condition: options.condition)
             return (PutResult(size: record.size, etag: record.etag, lastModified: Date(timeIntervalSince1970: record.lastModified)), ticket)
         }

@@ -9,7 +9,7 @@ extension StoredObject {
         var reader = RecordReader(bytes: bytes)
         var key: String?, size: Int64?, etag: String?, contentType: String?, lastModified: Double?, partNumber: Int?
         var metadata: [String: String] = [:]
-        var headers: [String: String]?, checksumAlgorithm: String?, checksumValue: String?
+        var headers: [String: String]?, checksumAlgorithm: String?, checksumValue: String?, tags: [String: String]?
         guard reader.consume(UInt8(ascii: "{")) else { return nil }
         if !reader.consume(UInt8(ascii: "}")) {
             repeat {
@@ -29,6 +29,9 @@ extension StoredObject {
                 case "headers":
                     guard let map = reader.stringMap() else { return nil }
                     headers = map
+                case "tags":
+                    guard let map = reader.stringMap() else { return nil }
+                    tags = map
                 default: return nil
                 }
             } while reader.consume(UInt8(ascii: ","))
@@ -38,7 +41,7 @@ extension StoredObject {
         return StoredObject(
             key: key, size: size, etag: etag, contentType: contentType, metadata: metadata,
             lastModified: lastModified, partNumber: partNumber, headers: headers,
-            checksumAlgorithm: checksumAlgorithm, checksumValue: checksumValue)
+            checksumAlgorithm: checksumAlgorithm, checksumValue: checksumValue, tags: tags)
     }
 }
 

@@ -20,6 +20,8 @@ struct StoredObject: Codable, Sendable {
     /// The checksum verified when the object was written (`ChecksumAlgorithm` raw value and base64 value).
     var checksumAlgorithm: String?
     var checksumValue: String?
+    /// The object's tags; nil when it has none.
+    var tags: [String: String]?
 
     static let magic: [UInt8] = Array("WHARFOB1".utf8)
     static let footerLength = 12
@@ -61,11 +63,13 @@ struct StoredObject: Codable, Sendable {
         }
         return ObjectInfo(
             key: key, size: size, etag: etag, contentType: contentType, metadata: metadata,
-            lastModified: Date(timeIntervalSince1970: lastModified), headers: headers ?? [:], checksum: checksum)
+            lastModified: Date(timeIntervalSince1970: lastModified), headers: headers ?? [:], checksum: checksum,
+            tagCount: tags?.count ?? 0)
     }
 
     /// Keeps the stored headers and checksum of a write (none of either leaves the record as it was).
-    mutating func keep(headers: [String: String], checksum: StoredChecksum?) {
+    mutating func keep(headers: [String: String], checksum: StoredChecksum?, tags: [String: String]? = nil) {
+        if let tags { self.tags = tags.isEmpty ? nil : tags }
         self.headers = headers.isEmpty ? nil : headers
         checksumAlgorithm = checksum?.algorithm.rawValue
         checksumValue = checksum?.value

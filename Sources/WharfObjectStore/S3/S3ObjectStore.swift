@@ -121,6 +121,7 @@ public final class S3ObjectStore: ObjectStore {
             headers.append(("x-amz-meta-\(name.lowercased())", MetadataText.headerValue(value)))
         }
         for (name, value) in options.headers.sorted(by: { $0.key < $1.key }) { headers.append((name, value)) }
+        headers += Self.taggingHeader(options.tags)
         if let checksum { headers.append(("x-amz-meta-\(checksumMetadata)", "\(checksum.algorithm.rawValue) \(checksum.value)")) }
         return headers
     }
@@ -287,7 +288,7 @@ public final class S3ObjectStore: ObjectStore {
             key: key, size: headers.first(name: "content-length").flatMap { Int64($0) } ?? 0,
             etag: etag(headers), contentType: headers.first(name: "content-type") ?? "application/octet-stream",
             metadata: metadata, lastModified: headers.first(name: "last-modified").flatMap(HTTPDate.parse) ?? Date(),
-            headers: stored, checksum: checksum)
+            headers: stored, checksum: checksum, tagCount: headers.first(name: "x-amz-tagging-count").flatMap { Int($0) } ?? 0)
     }
 
     public func headObject(bucket: String, key: String) async throws -> ObjectInfo {

@@ -44,6 +44,15 @@ public protocol ObjectStore: Sendable {
     ) async throws -> PutResult
     func abortMultipartUpload(bucket: String, key: String, uploadId: String) async throws
     func listMultipartUploads(bucket: String, prefix: String) async throws -> [MultipartUploadInfo]
+
+    // MARK: tagging
+    func objectTags(bucket: String, key: String) async throws -> [String: String]
+    /// Replaces an object's tags, keeping its bytes, ETag and metadata.
+    func putObjectTags(bucket: String, key: String, tags: [String: String]) async throws
+    /// The bucket's tags; nil when it has none (S3's NoSuchTagSet).
+    func bucketTags(_ bucket: String) async throws -> [String: String]?
+    /// Replaces the bucket's tags; nil removes them.
+    func putBucketTags(_ bucket: String, tags: [String: String]?) async throws
 }
 
 extension ObjectStore {
@@ -101,15 +110,18 @@ public struct PutOptions: Sendable, Hashable {
     public var integrity: Integrity?
     /// What the object being replaced must be, checked atomically with the write.
     public var condition: WriteCondition?
+    /// The object's tags (`x-amz-tagging`); a copy keeps its source's instead.
+    public var tags: [String: String]
     public init(
         contentType: String? = nil, metadata: [String: String] = [:], headers: [String: String] = [:],
-        integrity: Integrity? = nil, condition: WriteCondition? = nil
+        integrity: Integrity? = nil, condition: WriteCondition? = nil, tags: [String: String] = [:]
     ) {
         self.contentType = contentType
         self.metadata = metadata
         self.headers = headers
         self.integrity = integrity
         self.condition = condition
+        self.tags = tags
     }
 
     /// The standard headers S3 stores with an object and returns as they were sent.
@@ -142,6 +154,7 @@ extension PutOptions {
             }
             total += name.utf8.count + value.utf8.count
         }
+        try Self.validate(tags: tags, limit: 10)
         for (name, value) in headers {
             guard Self.storedHeaderNames.contains(name) else {
                 throw .invalidArgument(field: name, reason: "is not a header S3 stores with an object")
@@ -152,6 +165,21 @@ extension PutOptions {
         }
         guard total <= Self.maximumMetadataBytes else {
             throw .invalidArgument(field: "x-amz-meta-*", reason: "user metadata is \(total) bytes; at most \(Self.maximumMetadataBytes) allowed")
+        }
+    }
+
+    /// S3's tag rules: at most `limit` tags (10 on an object, 50 on a bucket), keys of 1 to 128
+    /// characters, values of at most 256, no control characters.
+    public static func validate(tags: [String: String], limit: Int) throws(ObjectStoreError) {
+        guard tags.count <= limit else { throw .invalidTag("at most \(limit) tags are allowed, got \(tags.count)") }
+        for (key, value) in tags {
+            guard (1...128).contains(key.count), !key.hasPrefix("aws:") else {
+                throw .invalidTag("tag keys are 1 to 128 characters and do not start with 'aws:', got '\(key.prefix(140))'")
+            }
+            guard value.count <= 256 else { throw .invalidTag("the value of tag '\(key)' is longer than 256 characters") }
+            guard !key.unicodeScalars.contains(where: isControl), !value.unicodeScalars.contains(where: isControl) else {
+                throw .invalidTag("tag '\(key.prefix(60))' contains control characters")
+            }
         }
     }
 
@@ -199,10 +227,14 @@ public struct ObjectInfo: Sendable, Hashable {
     public var headers: [String: String]
     /// The checksum verified and kept when the object was written, if one was.
     public var checksum: StoredChecksum?
+    /// How many tags the object has (S3's `x-amz-tagging-count`).
+    public var tagCount: Int
     public init(
         key: String, size: Int64, etag: String, contentType: String,
-        metadata: [String: String], lastModified: Date, headers: [String: String] = [:], checksum: StoredChecksum? = nil
+        metadata: [String: String], lastModified: Date, headers: [String: String] = [:], checksum: StoredChecksum? = nil,
+        tagCount: Int = 0
     ) {
+        self.tagCount = tagCount
         self.key = key
         self.size = size
         self.etag = etag

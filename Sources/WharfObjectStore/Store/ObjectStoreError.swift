@@ -25,6 +25,10 @@ public enum ObjectStoreError: Error, Sendable, Hashable, CustomStringConvertible
     case invalidDigest(String)
     /// A conditional write's condition did not hold (HTTP 412).
     case preconditionFailed(String)
+    /// Tags S3 would refuse (too many, too long, reserved prefix).
+    case invalidTag(String)
+    /// The bucket has no tags (S3's NoSuchTagSet, 404).
+    case noSuchTagSet(String)
     /// The backend failed (I/O error, unexpected S3 answer); not the caller's fault.
     case backend(String)
 
@@ -47,6 +51,8 @@ public enum ObjectStoreError: Error, Sendable, Hashable, CustomStringConvertible
         case .badDigest: "BadDigest"
         case .invalidDigest: "InvalidDigest"
         case .preconditionFailed: "PreconditionFailed"
+        case .invalidTag: "InvalidTag"
+        case .noSuchTagSet: "NoSuchTagSet"
         case .backend: "InternalError"
         }
     }
@@ -54,7 +60,7 @@ public enum ObjectStoreError: Error, Sendable, Hashable, CustomStringConvertible
     /// The HTTP status S3 uses for this error.
     public var httpStatus: Int {
         switch self {
-        case .noSuchBucket, .noSuchKey, .noSuchUpload: 404
+        case .noSuchBucket, .noSuchKey, .noSuchUpload, .noSuchTagSet: 404
         case .bucketNotEmpty, .bucketAlreadyOwnedByYou: 409
         case .invalidRange: 416
         case .preconditionFailed: 412
@@ -80,6 +86,8 @@ public enum ObjectStoreError: Error, Sendable, Hashable, CustomStringConvertible
         case .invalidArgument(let f, let r): "\(f): \(r)"
         case .badDigest(let f, let r): "\(f): \(r)"
         case .invalidDigest(let r): "Content-MD5: \(r)"
+        case .invalidTag(let r): "invalid tags: \(r)"
+        case .noSuchTagSet(let b): "bucket '\(b)' has no tags"
         case .preconditionFailed(let r): "At least one of the pre-conditions you specified did not hold: \(r)"
         case .backend(let m): "object store backend failed: \(m)"
         }

@@ -52,4 +52,5 @@ enum S3Headers {
     static let contentRange = HTTPField.Name("Content-Range")!
     static let copySource = HTTPField.Name("x-amz-copy-source")!
     static let checksumType = HTTPField.Name("x-amz-checksum-type")!
+    static let taggingCount = HTTPField.Name("x-amz-tagging-count")!
 }

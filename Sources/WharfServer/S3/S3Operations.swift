@@ -8,10 +8,21 @@ import WharfPlatform
 /// The S3 operations over an ObjectStore: each turns one parsed call into a store call and an S3 response.
 struct S3Operations: Sendable {
     let store: any ObjectStore
+    /// The registry's word on artifacts an alias points at: the S3 face deletes and overwrites them no
+    /// more than `/v1` and MLflow do (nil: nothing is protected, as for a bare store in tests).
+    let registry: RegistryService?
+
+    init(store: any ObjectStore, registry: RegistryService? = nil) {
+        self.store = store
+        self.registry = registry
+    }
     /// The largest XML body a call may send (DeleteObjects with 1,000 keys fits easily).
     static let xmlBodyLimit = 2 * 1024 * 1024
 
     func perform(_ request: Request, s3: S3Request, caller: S3Authenticator.Caller, authenticator: S3Authenticator) async throws -> Response {
+        if s3.bucket == ArtifactRepository.bucket, let key = s3.key, Self.replacesBytes.contains(s3.operation) {
+            try await requireUnprotected(key)
+        }
         switch s3.operation {
         case "ListBuckets": return try await listBuckets(s3)
         case "CreateBucket": return try await createBucket(s3.bucket!)
@@ -38,6 +49,23 @@ struct S3Operations: Sendable {
             )
             return Response(status: .ok, headers: [S3Headers.etag: quoted(result.etag), .contentLength: "0"])
         case "CopyObject": return try await copyObject(s3)
+        case "GetObjectTagging":
+            return tagging(try await store.objectTags(bucket: s3.bucket!, key: s3.key!))
+        case "PutObjectTagging":
+            try await store.putObjectTags(bucket: s3.bucket!, key: s3.key!, tags: try taggingBody(request))
+            return Response(status: .ok, headers: [.contentLength: "0"])
+        case "DeleteObjectTagging":
+            try await store.putObjectTags(bucket: s3.bucket!, key: s3.key!, tags: [:])
+            return Response(status: .noContent)
+        case "GetBucketTagging":
+            guard let tags = try await store.bucketTags(s3.bucket!) else { throw ObjectStoreError.noSuchTagSet(s3.bucket!) }
+            return tagging(tags)
+        case "PutBucketTagging":
+            try await store.putBucketTags(s3.bucket!, tags: try taggingBody(request))
+            return Response(status: .noContent)
+        case "DeleteBucketTagging":
+            try await store.putBucketTags(s3.bucket!, tags: nil)
+            return Response(status: .noContent)
         case "GetObject", "HeadObject": return try await getObject(s3)
         case "DeleteObject":
             try await store.deleteObject(bucket: s3.bucket!, key: s3.key!)
@@ -64,6 +92,16 @@ struct S3Operations: Sendable {
         default:
             throw S3Error(status: 501, code: "NotImplemented", message: "\(s3.method.rawValue) \(s3.rawPath) is not an S3 operation Wharf implements")
         }
+    }
+
+    /// Operations that remove or replace an object's bytes at the request's key.
+    static let replacesBytes: Set<String> = ["PutObject", "CopyObject", "DeleteObject", "CompleteMultipartUpload"]
+
+    /// Refuses to remove or replace an artifact of a model version an alias points at.
+    private func requireUnprotected(_ key: String) async throws {
+        guard let registry, try await registry.isProtected(artifactPath: key) else { return }
+        throw S3Error.accessDenied(
+            "'\(ArtifactRepository.bucket)/\(key)' belongs to a model version an alias points at: move or remove the alias first")
     }
 
     // MARK: buckets
@@ -226,6 +264,7 @@ struct S3Operations: Sendable {
         for (name, value) in info.headers {
             if let field = HTTPField.Name(name) { headers[field] = value }
         }
+        if info.tagCount > 0 { headers[S3Headers.taggingCount] = String(info.tagCount) }
         if let checksum = info.checksum, range == nil, s3.header("x-amz-checksum-mode")?.uppercased() == "ENABLED",
             let field = HTTPField.Name(checksum.algorithm.headerName)
         {
@@ -376,7 +415,16 @@ struct S3Operations: Sendable {
             throw preconditionFailedError()
         }
         let directive: MetadataDirective = s3.header("x-amz-metadata-directive")?.uppercased() == "REPLACE" ? .replace(try putOptions(s3)) : .copy
-        let result = try await store.copyObject(from: from, to: ObjectLocation(bucket: s3.bucket!, key: s3.key!), metadata: directive)
+        let destination = ObjectLocation(bucket: s3.bucket!, key: s3.key!)
+        var replacedTags: [String: String]?
+        if s3.header("x-amz-tagging-directive")?.uppercased() == "REPLACE" {
+            replacedTags = try taggingHeader(s3)
+            try PutOptions.validate(tags: replacedTags!, limit: 10)
+        }
+        let result = try await store.copyObject(from: from, to: destination, metadata: directive)
+        if let replacedTags, replacedTags != (try await store.objectTags(bucket: destination.bucket, key: destination.key)) {
+            try await store.putObjectTags(bucket: destination.bucket, key: destination.key, tags: replacedTags)
+        }
         return xml(S3XMLWriter.document("CopyObjectResult") { xml in
             xml.element("LastModified", S3XMLWriter.timestamp(result.lastModified))
             xml.element("ETag", quoted(result.etag))
@@ -394,11 +442,14 @@ struct S3Operations: Sendable {
         for object in objects {
             guard let key = object.value("Key"), !key.isEmpty else { throw S3Error.malformedXML("every <Object> needs a <Key>") }
             do {
+                if s3.bucket == ArtifactRepository.bucket { try await requireUnprotected(key) }
                 try await store.deleteObject(bucket: s3.bucket!, key: key)
                 deleted.append(key)
             } catch let error as ObjectStoreError {
                 if case .noSuchBucket = error { throw error }
                 failed.append((key, S3Error(error)))
+            } catch let error as S3Error {
+                failed.append((key, error))
             }
         }
         return xml(S3XMLWriter.document("DeleteResult") { xml in
@@ -469,7 +520,48 @@ struct S3Operations: Sendable {
                 if !value.isEmpty { stored[name] = value }
             }
         }
-        return PutOptions(contentType: s3.header("content-type"), metadata: metadata, headers: stored, integrity: integrity, condition: condition)
+        return PutOptions(
+            contentType: s3.header("content-type"), metadata: metadata, headers: stored, integrity: integrity, condition: condition,
+            tags: s3.operation == "CopyObject" ? [:] : try taggingHeader(s3))
+    }
+
+    /// `x-amz-tagging: k1=v1&k2=v2`
+    private func taggingHeader(_ s3: S3Request) throws -> [String: String] {
+        guard let text = s3.header("x-amz-tagging"), !text.isEmpty else { return [:] }
+        var tags: [String: String] = [:]
+        for item in SigV4.queryItems(text) {
+            guard tags.updateValue(item.value, forKey: item.name) == nil else {
+                throw ObjectStoreError.invalidTag("tag '\(item.name)' is given twice")
+            }
+        }
+        return tags
+    }
+
+    /// A `<Tagging><TagSet><Tag>` body.
+    private func taggingBody(_ request: Request) async throws -> [String: String] {
+        let document = try await xmlBody(request)
+        guard document.name == "Tagging", let set = document.child("TagSet") else { throw S3Error.malformedXML("expected <Tagging><TagSet>") }
+        var tags: [String: String] = [:]
+        for tag in set.children("Tag") {
+            guard let key = tag.value("Key") else { throw S3Error.malformedXML("every <Tag> needs a <Key>") }
+            guard tags.updateValue(tag.value("Value") ?? "", forKey: key) == nil else {
+                throw ObjectStoreError.invalidTag("tag '\(key)' is given twice")
+            }
+        }
+        return tags
+    }
+
+    private func tagging(_ tags: [String: String]) -> Response {
+        xml(S3XMLWriter.document("Tagging") { xml in
+            xml.element("TagSet") { set in
+                for (key, value) in tags.sorted(by: { $0.key < $1.key }) {
+                    set.element("Tag") { tag in
+                        tag.element("Key", key)
+                        tag.element("Value", value)
+                    }
+                }
+            }
+        })
     }
 
     /// `Content-MD5` and the `x-amz-checksum-*` the client sent (in a header, or named for a trailer),

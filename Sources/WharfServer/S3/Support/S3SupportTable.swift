@@ -62,6 +62,7 @@ enum S3SupportTable {
     // Header groups shared by several operations.
     static let cannedACL = S3HeaderRule("x-amz-acl", values: ["private", "bucket-owner-full-control"])
     static let storageClass = S3HeaderRule("x-amz-storage-class", values: ["STANDARD"])
+    static let tagging = S3HeaderRule("x-amz-tagging")
     static let checksums: [S3HeaderRule] = [
         S3HeaderRule("x-amz-sdk-checksum-algorithm", values: ["CRC32", "CRC32C", "SHA1", "SHA256", "CRC64NVME"]),
         S3HeaderRule("x-amz-checksum-crc32"), S3HeaderRule("x-amz-checksum-crc32c"), S3HeaderRule("x-amz-checksum-sha1"),
@@ -96,14 +97,18 @@ enum S3SupportTable {
             parameters: ["prefix", "delimiter", "continuation-token", "max-keys", "start-after", "encoding-type", "fetch-owner"],
             writes: false),
         S3OperationSpec("ListMultipartUploads", .get, .bucket, subresource: "uploads", parameters: ["prefix"], writes: false),
+        S3OperationSpec("GetBucketTagging", .get, .bucket, subresource: "tagging", writes: false),
+        S3OperationSpec("PutBucketTagging", .put, .bucket, subresource: "tagging", headers: checksums, writes: true),
+        S3OperationSpec("DeleteBucketTagging", .delete, .bucket, subresource: "tagging", writes: true),
         S3OperationSpec(
             "DeleteObjects", .post, .bucket, subresource: "delete", headers: checksums, writes: true),
 
         S3OperationSpec(
-            "PutObject", .put, .object, headers: [cannedACL, storageClass] + checksums + writeConditions, writes: true),
+            "PutObject", .put, .object, headers: [cannedACL, storageClass, tagging] + checksums + writeConditions, writes: true),
         S3OperationSpec(
             "CopyObject", .put, .object, copies: true,
-            headers: [cannedACL, storageClass, S3HeaderRule("x-amz-metadata-directive", values: ["COPY", "REPLACE"])] + copySource,
+            headers: [cannedACL, storageClass, tagging, S3HeaderRule("x-amz-metadata-directive", values: ["COPY", "REPLACE"]),
+                      S3HeaderRule("x-amz-tagging-directive", values: ["COPY", "REPLACE"])] + copySource,
             writes: true),
         S3OperationSpec(
             "GetObject", .get, .object, parameters: responseOverrides,
@@ -112,10 +117,13 @@ enum S3SupportTable {
             "HeadObject", .head, .object, parameters: responseOverrides,
             headers: readConditions + [S3HeaderRule("x-amz-checksum-mode", values: ["ENABLED"])], writes: false),
         S3OperationSpec("DeleteObject", .delete, .object, writes: true),
+        S3OperationSpec("GetObjectTagging", .get, .object, subresource: "tagging", writes: false),
+        S3OperationSpec("PutObjectTagging", .put, .object, subresource: "tagging", headers: checksums, writes: true),
+        S3OperationSpec("DeleteObjectTagging", .delete, .object, subresource: "tagging", writes: true),
 
         S3OperationSpec(
             "CreateMultipartUpload", .post, .object, subresource: "uploads",
-            headers: [cannedACL, storageClass, S3HeaderRule("x-amz-checksum-algorithm", values: ["CRC32", "CRC32C", "SHA1", "SHA256", "CRC64NVME"]),
+            headers: [cannedACL, storageClass, tagging, S3HeaderRule("x-amz-checksum-algorithm", values: ["CRC32", "CRC32C", "SHA1", "SHA256", "CRC64NVME"]),
                       S3HeaderRule("x-amz-checksum-type", values: ["COMPOSITE", "FULL_OBJECT"])],
             writes: true),
         S3OperationSpec(
