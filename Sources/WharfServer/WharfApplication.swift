@@ -18,7 +18,7 @@ public enum WharfApplication {
         // S3 calls record their own metrics (S3Metrics): the general middleware would split one-buffer responses into three writes.
         router.middlewares.add(S3Middleware(
             authenticator: S3Authenticator(keys: platform.keys, access: access),
-            operations: S3Operations(store: platform.objects)
+            operations: S3Operations(store: platform.objects, registry: platform.registry)
         ))
         router.middlewares.add(MetricsMiddleware())
         router.middlewares.add(APIErrorMiddleware())
