@@ -75,7 +75,7 @@ public struct CSVReader: Sendable {
                 if truncated && tok.position >= buf.count { return }
                 if options.hasHeader && headerNames == nil {
                     headerNames = fields.map(\.string)
-                    headerEnd = tok.position
+                    headerEnd = min(tok.position, buf.count)  // a last line without its newline ends at the end
                     continue
                 }
                 kinds.append(fields.map { na.classify($0, parseDates: options.parseDates) })
