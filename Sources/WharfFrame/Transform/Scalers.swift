@@ -49,31 +49,54 @@ public struct Imputer: Transformer {
     }
 }
 
-/// Centres numeric columns on the training mean and divides by the training standard deviation.
-public struct StandardScaler: Transformer {
+/// Centres numeric columns on the training mean and divides by the training standard deviation: the one standard
+/// scaler of Wharf's libraries (WharfLearn's linear models carry one, fitted on their feature matrix).
+public struct StandardScaler: Transformer, Equatable {
     public static let kind = "standard_scaler"
     public var columns: [String]
-    public private(set) var means: [String: Double] = [:]
-    public private(set) var deviations: [String: Double] = [:]
+    /// Training mean and standard deviation of each of `columns`, in the same order.
+    public private(set) var means: [Double] = []
+    public private(set) var deviations: [Double] = []
 
     public init(columns: [String]) { self.columns = columns }
 
+    /// A scaler fitted elsewhere (`means` and `deviations` aligned with `columns`).
+    public init(columns: [String], means: [Double], deviations: [Double]) {
+        precondition(means.count == columns.count && deviations.count == columns.count, "one mean and deviation per column")
+        self.columns = columns
+        self.means = means
+        self.deviations = deviations
+    }
+
+    /// Mean and (population) standard deviation of the non-missing values, in two passes; a column without values
+    /// has mean 0, and a constant one deviation 1, so it maps to 0 instead of dividing by zero.
+    public static func moments<C: Collection>(_ values: C) -> (mean: Double, deviation: Double) where C.Element == Double {
+        var sum = 0.0, count = 0.0
+        for v in values where !v.isNaN { sum += v; count += 1 }
+        guard count > 0 else { return (0, 1) }
+        let mean = sum / count
+        var squares = 0.0
+        for v in values where !v.isNaN { squares += (v - mean) * (v - mean) }
+        let variance = squares / count
+        return (mean, variance > 1e-24 ? variance.squareRoot() : 1)
+    }
+
     public mutating func fit(_ frame: DataFrame) throws(FrameError) {
+        var means = [Double](), deviations = [Double]()
         for c in try frame.requireColumns(columns) {
-            let x = try c.doubles().filter { !$0.isNaN }
-            let m = x.isEmpty ? 0 : x.reduce(0, +) / Double(x.count)
-            let v = x.isEmpty ? 0 : x.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(x.count)
-            means[c.name] = m
-            // A constant column scales by 1 so it maps to 0 instead of dividing by zero.
-            deviations[c.name] = v > 0 ? v.squareRoot() : 1
+            let (m, s) = Self.moments(try c.doubles())
+            means.append(m)
+            deviations.append(s)
         }
+        self.means = means
+        self.deviations = deviations
     }
 
     public func transform(_ frame: DataFrame) throws(FrameError) -> DataFrame {
         try requireFitted(means.count == columns.count)
         var f = frame
-        for c in try frame.requireColumns(columns) {
-            let m = means[c.name]!, s = deviations[c.name]!
+        for (j, c) in try frame.requireColumns(columns).enumerated() {
+            let m = means[j], s = deviations[j]
             try f.setColumn(Column(c.name, try c.doubles().map { $0.isNaN ? nil : ($0 - m) / s }))
         }
         return f

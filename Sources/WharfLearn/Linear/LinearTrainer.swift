@@ -1,4 +1,5 @@
 import Foundation
+import WharfFrame
 
 /// Fits logistic (binary or multinomial) and linear regression on standardised features with L-BFGS or OWL-QN.
 public struct LinearTrainer: Sendable {
@@ -118,7 +119,7 @@ struct LinearLoss {
         for c in 0..<k {
             bias[c] = fitIntercept ? x[k * p + c] : 0
             for j in 0..<p {
-                beta[c * p + j] = x[c * p + j] / scaler.scales[j]
+                beta[c * p + j] = x[c * p + j] / scaler.deviations[j]
                 bias[c] -= beta[c * p + j] * scaler.means[j]
             }
         }
@@ -203,7 +204,7 @@ struct LinearLoss {
         for c in 0..<k {
             let rSum = gradient[k * p + c]
             for j in 0..<p {
-                gradient[c * p + j] = (gradient[c * p + j] - scaler.means[j] * rSum) / scaler.scales[j]
+                gradient[c * p + j] = (gradient[c * p + j] - scaler.means[j] * rSum) / scaler.deviations[j]
             }
             if !fitIntercept { gradient[k * p + c] = 0 }
         }
