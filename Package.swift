@@ -161,7 +161,11 @@ let package = Package(
         ),
         .testTarget(
             name: "WharfPlatformTests",
-            dependencies: ["WharfPlatform", "WharfTesting"]
+            dependencies: [
+                "WharfPlatform", "WharfTesting",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "WharfServerTests",

@@ -16,6 +16,8 @@ public final class Platform: Sendable {
     public let logger: Logger
     /// The time every service reads and waits on (a `ManualClock` in tests).
     public let clock: any PlatformClock
+    /// The durable queue training, processing, transform and tuning jobs go through (see `JobRunner`).
+    public let jobs: JobQueue
     /// Long-running work that the serving process starts and drains (see `BackgroundServices`).
     public let backgroundServices = BackgroundServices()
 
@@ -26,6 +28,7 @@ public final class Platform: Sendable {
         self.metadata = metadata
         self.objects = objects
         self.clock = clock
+        self.jobs = JobQueue(store: metadata, clock: clock)
         self.keys = KeyService(store: metadata, sealer: sealer)
         self.tracking = TrackingService(store: metadata)
         self.registry = RegistryService(store: metadata)

@@ -20,9 +20,12 @@ public struct LeasedRows: Sendable {
 
     /// Claims up to `limit` rows that satisfy `condition` (an SQL boolean over the table's columns, may bind
     /// values) and whose lease is free or expired at `now`, oldest first by `orderBy`. Returns their ids.
+    /// `then` runs in the claim's own transaction with the claimed ids (never empty), so a caller can move
+    /// the rows to their next state atomically with taking them.
     public func claim(
         in store: MetadataStore, where condition: SQLQueryString = "1 = 1", orderBy: String? = nil,
-        owner: String, now: Int64, leaseMilliseconds: Int64, limit: Int
+        owner: String, now: Int64, leaseMilliseconds: Int64, limit: Int,
+        then: (@Sendable (any SQLDatabase, [String]) async throws -> Void)? = nil
     ) async throws -> [String] {
         precondition(orderBy.map(Self.isIdentifier) ?? true, "not an SQL identifier")
         guard limit > 0 else { return [] }
@@ -47,6 +50,7 @@ public struct LeasedRows: Sendable {
                 UPDATE \(unsafeRaw: table) SET lease_owner = \(bind: owner), lease_expires_at = \(bind: now + leaseMilliseconds)
                 WHERE \(unsafeRaw: idColumn) IN (\(binds: ids))
                 """).run()
+            try await then?(db, ids)
             return ids
         }
     }

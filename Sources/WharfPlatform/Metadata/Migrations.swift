@@ -59,6 +59,9 @@ enum Migrations {
         Migration(version: 8, name: "tracking ids claimed from counter rows; dataset inputs keep all their tags") { _ in
             TrackingSchema.databaseIdsAndInputTags
         },
+        Migration(version: 9, name: "the job queue: jobs with leases, and their status transitions") { _ in
+            JobSchema.statements
+        },
     ]
 
     /// The first step whose rows carry `oldest_binary`.
