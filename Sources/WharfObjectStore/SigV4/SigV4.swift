@@ -114,6 +114,14 @@ public enum SigV4 {
 
     /// Trims a header value and collapses runs of spaces, as SigV4 asks.
     static func canonicalHeaderValue(_ value: String) -> String {
+        // Almost every value is already canonical: no space at either end, no run of spaces, no tab.
+        var previousSpace = true
+        var canonical = true
+        for byte in value.utf8 {
+            if byte == 0x09 || (byte == 0x20 && previousSpace) { canonical = false; break }
+            previousSpace = byte == 0x20
+        }
+        if canonical, !previousSpace || value.isEmpty { return value }
         var out = ""
         out.reserveCapacity(value.utf8.count)
         var lastWasSpace = false

@@ -31,7 +31,7 @@ enum AWSQueryProtocol: AWSWireProtocol {
         guard let text = String(validating: body, as: UTF8.self) else {
             throw AWSError(.malformedBody, "the form body is not UTF-8")
         }
-        return SigV4.queryItems(text.replacingOccurrences(of: "+", with: "%20"))
+        return SigV4.queryItems(text.utf8.contains(UInt8(ascii: "+")) ? text.replacingOccurrences(of: "+", with: "%20") : text)
     }
 
     /// Turns dotted parameter names into nested members.

@@ -34,9 +34,14 @@ struct AWSFrontDoor: RouterMiddleware {
     /// Authorization header or a presigned query; nil for anything that is not SigV4.
     static func signingName(_ request: Request) -> String? {
         if let authorization = request.headers[.authorization] {
-            guard authorization.hasPrefix(SigV4.algorithm), let credential = authorization.range(of: "Credential=") else { return nil }
-            let rest = authorization[credential.upperBound...]
-            let scope = rest.prefix { $0 != "," && $0 != " " }
+            guard authorization.hasPrefix(SigV4.algorithm) else { return nil }
+            // `AWS4-HMAC-SHA256 Credential=KEY/DATE/REGION/SERVICE/aws4_request, ...`: the fourth slash-separated part.
+            let bytes = authorization.utf8
+            guard let equals = bytes.firstIndex(of: UInt8(ascii: "=")),
+                let name = authorization.index(equals, offsetBy: -10, limitedBy: authorization.startIndex),
+                authorization[name..<equals] == "Credential"
+            else { return nil }
+            let scope = authorization[authorization.index(after: equals)...].prefix { $0 != "," && $0 != " " }
             return service(ofScope: scope)
         }
         guard let target = request.head.path, let question = target.firstIndex(of: "?"), target.contains("X-Amz-Credential=") else { return nil }
