@@ -83,6 +83,38 @@ import Testing
         }
     }
 
+    @Test func listingDetailsAndSelfCopies() async throws {
+        let server = try await TestServer.make()
+        try await server.test { client in
+            try await client.execute(uri: "/detail", method: .put) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/detail/a%20b/c", method: .put, body: ByteBuffer(string: "x")) { #expect($0.status == .ok) }
+            // An empty continuation token is the first page; fetch-owner adds the owner.
+            try await client.execute(uri: "/detail?list-type=2&continuation-token=&fetch-owner=true", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("<Owner><ID>wharf</ID>"))
+            }
+            try await client.execute(uri: "/detail?list-type=2", method: .get) { #expect(!String(buffer: $0.body).contains("<Owner>")) }
+            // v1 echoes its prefix as sent, also with encoding-type=url.
+            try await client.execute(uri: "/detail?prefix=a%20b/&encoding-type=url", method: .get) { response in
+                let text = String(buffer: response.body)
+                #expect(text.contains("<Prefix>a b/</Prefix>"))
+                #expect(text.contains("<Key>a%20b/c</Key>"))
+            }
+            let copySelf: HTTPFields = [S3Headers.copySource: "/detail/a%20b/c"]
+            try await client.execute(uri: "/detail/a%20b/c", method: .put, headers: copySelf) { response in
+                #expect(response.status == .badRequest)
+                #expect(self.xmlCode(response.body) == "InvalidRequest")
+            }
+            var replace = copySelf
+            replace[HTTPField.Name("x-amz-metadata-directive")!] = "REPLACE"
+            replace[HTTPField.Name("x-amz-meta-stage")!] = "prod"
+            try await client.execute(uri: "/detail/a%20b/c", method: .put, headers: replace) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/detail/a%20b/c", method: .head) { response in
+                #expect(response.headers[HTTPField.Name("x-amz-meta-stage")!] == "prod")
+            }
+        }
+    }
+
     @Test func lastModifiedIsRFC1123() {
         let date = Date(timeIntervalSince1970: 784_111_777)
         #expect(S3XMLWriter.httpDate(date) == "Sun, 06 Nov 1994 08:49:37 GMT")

@@ -156,6 +156,7 @@ struct S3Operations: Sendable {
         let delimiter = s3.query["delimiter"].flatMap { $0.isEmpty ? nil : $0 }
         let prefix = s3.query["prefix"] ?? ""
         let encode = s3.query["encoding-type"] == "url"
+        let fetchOwner = s3.query["fetch-owner"] == "true"
         let listing: ObjectListing
         if maxKeys == 0 {
             guard try await store.bucketExists(s3.bucket!) else { throw ObjectStoreError.noSuchBucket(s3.bucket!) }
@@ -165,14 +166,15 @@ struct S3Operations: Sendable {
                 prefix: prefix,
                 delimiter: delimiter,
                 startAfter: v2 ? s3.query["start-after"] : s3.query["marker"],
-                continuationToken: v2 ? s3.query["continuation-token"] : nil,
+                continuationToken: v2 ? s3.query["continuation-token"].flatMap { $0.isEmpty ? nil : $0 } : nil,
                 maxKeys: maxKeys
             ))
         }
         func text(_ value: String) -> String { encode ? SigV4.uriEncode(value, encodeSlash: false) : value }
         return xml(S3XMLWriter.document("ListBucketResult") { xml in
             xml.element("Name", s3.bucket!)
-            xml.element("Prefix", text(prefix))
+            // v1 echoes the prefix as sent; v2 encodes it with the keys.
+            xml.element("Prefix", v2 ? text(prefix) : prefix)
             if let delimiter { xml.element("Delimiter", text(delimiter)) }
             xml.element("MaxKeys", String(maxKeys))
             if encode { xml.element("EncodingType", "url") }
@@ -193,6 +195,12 @@ struct S3Operations: Sendable {
                     entry.element("ETag", quoted(object.etag))
                     entry.element("Size", String(object.size))
                     entry.element("StorageClass", "STANDARD")
+                    if !v2 || fetchOwner {
+                        entry.element("Owner") { owner in
+                            owner.element("ID", "wharf")
+                            owner.element("DisplayName", "wharf")
+                        }
+                    }
                 }
             }
             for commonPrefix in listing.commonPrefixes {
@@ -416,6 +424,10 @@ struct S3Operations: Sendable {
         }
         let directive: MetadataDirective = s3.header("x-amz-metadata-directive")?.uppercased() == "REPLACE" ? .replace(try putOptions(s3)) : .copy
         let destination = ObjectLocation(bucket: s3.bucket!, key: s3.key!)
+        if from == destination, case .copy = directive, s3.header("x-amz-tagging-directive")?.uppercased() != "REPLACE" {
+            throw S3Error.invalidRequest(
+                "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
+        }
         var replacedTags: [String: String]?
         if s3.header("x-amz-tagging-directive")?.uppercased() == "REPLACE" {
             replacedTags = try taggingHeader(s3)
