@@ -45,6 +45,21 @@ import WharfPlatform
         }
     }
 
+    @Test func s3AcceptsADateHeaderInsteadOfXAmzDate() async throws {
+        let aws = try await AWSTestServer.make()
+        try await aws.server.test { client in
+            let headers = aws.writer.sign(service: "s3", method: .put, path: "/dated", headers: [("x-amz-content-sha256", SigV4.emptyPayloadHash)],
+                                          body: [], useDateHeader: true)
+            let created = try await client.execute(uri: "/dated", method: .put, headers: headers)
+            #expect(created.status == .ok, "\(created.text)")
+            var wrong = aws.writer
+            wrong.secret = "nope"
+            let refused = try await client.execute(uri: "/dated", method: .put, headers: wrong.sign(
+                service: "s3", method: .put, path: "/dated", headers: [("x-amz-content-sha256", SigV4.emptyPayloadHash)], body: [], useDateHeader: true))
+            #expect(refused.text.contains("<Code>SignatureDoesNotMatch</Code>"))
+        }
+    }
+
     @Test func badSignaturesGetTheProtocolsAuthErrors() async throws {
         let aws = try await AWSTestServer.make()
         try await aws.server.test { client in
