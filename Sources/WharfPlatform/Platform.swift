@@ -29,9 +29,9 @@ public final class Platform: Sendable {
         self.objects = objects
         self.clock = clock
         self.jobs = JobQueue(store: metadata, clock: clock)
-        self.keys = KeyService(store: metadata, sealer: sealer)
-        self.tracking = TrackingService(store: metadata)
-        self.registry = RegistryService(store: metadata)
+        self.keys = KeyService(store: metadata, sealer: sealer, clock: clock)
+        self.tracking = TrackingService(store: metadata, clock: clock)
+        self.registry = RegistryService(store: metadata, clock: clock)
         self.artifacts = ArtifactRepository(objects: objects, registry: registry)
         self.logger = logger
     }

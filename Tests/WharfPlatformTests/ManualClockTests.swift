@@ -51,3 +51,23 @@ import WharfPlatform
         #expect(clock.sleeperCount == 0)
     }
 }
+
+/// The services read the platform's clock, not the system's: times a user sees follow a manual clock.
+@Suite struct PlatformClockTests {
+    @Test func keysExperimentsAndModelsAreStampedWithThePlatformsClock() async throws {
+        let clock = ManualClock(start: Date(timeIntervalSince1970: 1_500_000_000))
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("wharf-clock-\(UUID().uuidString)")
+        let platform = try await Platform.open(PlatformConfiguration(home: home), clock: clock)
+        let key = try await platform.keys.create(name: "k", role: .read)
+        #expect(key.key.createdAt == 1_500_000_000_000)
+        clock.advance(by: 60)
+        let experiment = try await platform.tracking.getExperiment(try await platform.tracking.createExperiment(name: "timed"))
+        #expect(experiment.creationTime == 1_500_000_060_000)
+        clock.advance(by: 60)
+        let model = try await platform.registry.createRegisteredModel(name: "timed-model")
+        #expect(model.creationTimestamp == 1_500_000_120_000)
+        let job = try await platform.jobs.enqueue(kind: "k", name: "n", spec: "{}")
+        #expect(job.createdAt == 1_500_000_120_000)
+        try await platform.close()
+    }
+}

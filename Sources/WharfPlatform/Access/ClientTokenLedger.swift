@@ -9,7 +9,11 @@ public final class ClientTokenLedger: Sendable {
     private let store: MetadataStore
     static let retentionMilliseconds: Int64 = 86_400_000
 
-    public init(store: MetadataStore) {
+    /// Where record times come from (a `ManualClock` in tests).
+    let clock: any PlatformClock
+
+    public init(store: MetadataStore, clock: any PlatformClock = SystemWallClock()) {
+        self.clock = clock
         self.store = store
     }
 
@@ -26,7 +30,7 @@ public final class ClientTokenLedger: Sendable {
     }
 
     public func reserve(scope: String, token: String, fingerprint: String) async throws -> Reservation {
-        let now = WallClock.millisecondsSinceEpoch()
+        let now = clock.milliseconds()
         let horizon = now - Self.retentionMilliseconds
         try await store.transaction { db in
             try await db.raw("DELETE FROM aws_client_tokens WHERE scope = \(bind: scope) AND client_token = \(bind: token) AND created_at < \(bind: horizon)").run()

@@ -54,7 +54,7 @@ extension KeyService {
         guard Self.sessionDurations.contains(durationSeconds) else {
             throw WharfError.invalid("DurationSeconds", "DurationSeconds must be between \(Self.sessionDurations.lowerBound) and \(Self.sessionDurations.upperBound); got \(durationSeconds)")
         }
-        let now = WallClock.millisecondsSinceEpoch()
+        let now = clock.milliseconds()
         let credentials = TemporaryCredentials(
             accessKeyId: Self.temporaryKeyPrefix + Self.random(alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", count: 18),
             secretAccessKey: Self.random(alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", count: 40),
@@ -88,7 +88,7 @@ extension KeyService {
                 SigningCredential(key: $0.key, accessKeyId: accessKeyId, secret: $0.secret, session: nil)
             }
         }
-        let now = WallClock.millisecondsSinceEpoch()
+        let now = clock.milliseconds()
         if let cached = sessionCache.withLock({ $0[accessKeyId] }), now - cached.loadedAt < secretCacheMilliseconds {
             return cached.credential
         }

@@ -7,6 +7,8 @@ import Synchronization
 /// decrypted secrets are cached for a few seconds, so a revocation reaches every server within that time.
 public final class KeyService: Sendable {
     let store: MetadataStore
+    /// Where key times, session expiry and the secret cache read the time (a `ManualClock` in tests).
+    let clock: any PlatformClock
     let sealer: SecretSealer
     private let cache = Mutex<[String: CachedSecret]>([:])
     /// Temporary credentials as last read (KeyService+Sessions).
@@ -24,7 +26,8 @@ public final class KeyService: Sendable {
         let loadedAt: Int64
     }
 
-    public init(store: MetadataStore, sealer: SecretSealer, secretCacheMilliseconds: Int64 = 5_000) {
+    public init(store: MetadataStore, sealer: SecretSealer, secretCacheMilliseconds: Int64 = 5_000, clock: any PlatformClock = SystemWallClock()) {
+        self.clock = clock
         self.store = store
         self.sealer = sealer
         self.secretCacheMilliseconds = secretCacheMilliseconds
@@ -44,7 +47,7 @@ public final class KeyService: Sendable {
             accessKeyId: "WK" + Self.random(alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", count: 18),
             name: trimmed,
             role: role,
-            createdAt: WallClock.millisecondsSinceEpoch(),
+            createdAt: clock.milliseconds(),
             revokedAt: nil
         )
         let secret = Self.random(alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", count: 40)
@@ -77,7 +80,7 @@ public final class KeyService: Sendable {
 
     /// Revokes a key; revoking a revoked key is a no-op that returns it unchanged.
     public func revoke(_ accessKeyId: String) async throws -> APIKey {
-        let now = WallClock.millisecondsSinceEpoch()
+        let now = clock.milliseconds()
         try await store.transaction { db in
             try await db.raw("UPDATE api_keys SET revoked_at = \(bind: now) WHERE access_key_id = \(bind: accessKeyId) AND revoked_at IS NULL").run()
         }
@@ -90,7 +93,7 @@ public final class KeyService: Sendable {
     /// Whether any key is active. Read at most once a second per process (keys created or revoked by this
     /// process are seen at once; by another server sharing the database within a second).
     public func hasActiveKeys() async throws -> Bool {
-        let now = WallClock.millisecondsSinceEpoch()
+        let now = clock.milliseconds()
         if let known = activeKeys.withLock({ $0 }), now - known.loadedAt < Self.activeKeysMilliseconds {
             return known.exists
         }
@@ -118,7 +121,7 @@ public final class KeyService: Sendable {
 
     /// The active key and its secret for an access key id, as SigV4 verification needs them.
     public func secret(forAccessKeyId accessKeyId: String) async throws -> (key: APIKey, secret: String)? {
-        let now = WallClock.millisecondsSinceEpoch()
+        let now = clock.milliseconds()
         if let cached = cache.withLock({ $0[accessKeyId] }), now - cached.loadedAt < secretCacheMilliseconds {
             return (cached.key, cached.secret)
         }

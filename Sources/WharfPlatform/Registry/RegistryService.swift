@@ -4,8 +4,11 @@ import SQLKit
 /// Registered models, their versions, aliases and stages over the metadata store.
 public final class RegistryService: Sendable {
     let store: MetadataStore
+    /// Where creation and update times come from (a `ManualClock` in tests).
+    let clock: any PlatformClock
 
-    public init(store: MetadataStore) {
+    public init(store: MetadataStore, clock: any PlatformClock = SystemWallClock()) {
+        self.clock = clock
         self.store = store
     }
 
@@ -14,7 +17,7 @@ public final class RegistryService: Sendable {
     public func createRegisteredModel(name: String, description: String = "", tags: [Tag] = []) async throws -> RegisteredModel {
         try Self.validate(name: name)
         try TrackingService.validate(tags: tags, field: "tags")
-        let now = WallClock.millisecondsSinceEpoch()
+        let now = clock.milliseconds()
         try await store.transaction { db in
             // ON CONFLICT, not a look first: two creators of one name at once get one model and one refusal.
             guard try await db.raw("""
@@ -61,7 +64,7 @@ public final class RegistryService: Sendable {
     /// Renames a registered model with its versions, tags and aliases, in one transaction.
     public func renameRegisteredModel(_ name: String, to newName: String) async throws -> RegisteredModel {
         try Self.validate(name: newName, field: "new_name")
-        let now = WallClock.millisecondsSinceEpoch()
+        let now = clock.milliseconds()
         try await store.transaction { db in
             // Touching the row first holds it, so a concurrent rename or new version of the same model waits.
             guard try await db.raw("UPDATE registered_models SET last_updated_time = \(bind: now) WHERE name = \(bind: name) RETURNING name").first() != nil else {
@@ -93,7 +96,7 @@ public final class RegistryService: Sendable {
     }
 
     public func updateRegisteredModel(_ name: String, description: String) async throws -> RegisteredModel {
-        let now = WallClock.millisecondsSinceEpoch()
+        let now = clock.milliseconds()
         try await store.transaction { db in
             try await Self.requireModel(name, db: db)
             try await db.raw("UPDATE registered_models SET description = \(bind: description), last_updated_time = \(bind: now) WHERE name = \(bind: name)").run()
@@ -135,7 +138,7 @@ public final class RegistryService: Sendable {
     ) async throws -> ModelVersion {
         guard !source.isEmpty else { throw WharfError.invalid("source", "a model version needs a source") }
         try TrackingService.validate(tags: tags, field: "tags")
-        let now = WallClock.millisecondsSinceEpoch()
+        let now = clock.milliseconds()
         let backend = store.backend
         let version: Int64 = try await store.transaction { db in
             let next = try await Self.claimVersionNumber(name, now: now, backend: backend, db: db)
@@ -202,7 +205,7 @@ public final class RegistryService: Sendable {
 
     public func updateModelVersion(name: String, version: String, description: String) async throws -> ModelVersion {
         let number = try Self.versionNumber(version)
-        let now = WallClock.millisecondsSinceEpoch()
+        let now = clock.milliseconds()
         try await store.transaction { db in
             try await Self.requireVersion(name, number, db: db)
             try await db.raw("UPDATE model_versions SET description = \(bind: description), last_updated_time = \(bind: now) WHERE name = \(bind: name) AND version = \(bind: number)").run()
@@ -248,7 +251,7 @@ public final class RegistryService: Sendable {
     /// Moves a version to a stage; with `archiveExisting`, other versions in that stage move to Archived in the same transaction.
     public func transitionStage(name: String, version: String, stage: ModelStage, archiveExisting: Bool) async throws -> ModelVersion {
         let number = try Self.versionNumber(version)
-        let now = WallClock.millisecondsSinceEpoch()
+        let now = clock.milliseconds()
         try await store.transaction { db in
             try await Self.requireVersion(name, number, db: db)
             if archiveExisting, stage == .staging || stage == .production {

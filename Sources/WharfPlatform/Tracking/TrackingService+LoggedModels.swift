@@ -10,7 +10,7 @@ extension TrackingService {
     ) async throws -> LoggedModel {
         try Self.validate(tags: tags, field: "tags")
         let modelId = "m-" + TrackingIdentifier.hex()
-        let now = WallClock.millisecondsSinceEpoch()
+        let now = clock.milliseconds()
         let modelName = name.flatMap { $0.isEmpty ? nil : $0 } ?? "model-\(modelId.dropFirst(2).prefix(8))"
         try await store.transaction { db in
             guard let row = try await db.raw("SELECT artifact_location FROM experiments WHERE experiment_id = \(bind: experimentId)").first() else {
@@ -43,7 +43,7 @@ extension TrackingService {
         let allowed = ["PENDING", "READY", "FAILED", "LOGGED_MODEL_PENDING", "LOGGED_MODEL_READY", "LOGGED_MODEL_UPLOAD_FAILED"]
         guard allowed.contains(status) else { throw WharfError.invalid("status", "status must be one of \(allowed.joined(separator: ", ")); got '\(status)'") }
         let normalised = status.hasPrefix("LOGGED_MODEL_") ? (status == "LOGGED_MODEL_UPLOAD_FAILED" ? "FAILED" : String(status.dropFirst(13))) : status
-        let now = WallClock.millisecondsSinceEpoch()
+        let now = clock.milliseconds()
         try await store.transaction { db in
             try await Self.requireModel(modelId, db: db)
             try await db.raw("UPDATE logged_models SET status = \(bind: normalised), last_updated_time = \(bind: now) WHERE model_id = \(bind: modelId)").run()
@@ -71,7 +71,7 @@ extension TrackingService {
 
     /// Marks a logged model deleted, as MLflow does: get and search no longer return it; its artifacts stay.
     public func deleteLoggedModel(_ modelId: String) async throws {
-        let now = WallClock.millisecondsSinceEpoch()
+        let now = clock.milliseconds()
         try await store.transaction { db in
             try await Self.requireModel(modelId, db: db)
             try await db.raw("UPDATE logged_models SET lifecycle_stage = 'deleted', last_updated_time = \(bind: now) WHERE model_id = \(bind: modelId)").run()

@@ -5,10 +5,13 @@ import SQLKit
 /// Both the MLflow face and the native `/v1` face call this one service.
 public final class TrackingService: Sendable {
     let store: MetadataStore
+    /// Where run, metric and model times come from (a `ManualClock` in tests).
+    let clock: any PlatformClock
     /// The URI scheme and root under which run artifacts live (resolved by the artifact proxy).
     public static let artifactScheme = "mlflow-artifacts:"
 
-    public init(store: MetadataStore) {
+    public init(store: MetadataStore, clock: any PlatformClock = SystemWallClock()) {
+        self.clock = clock
         self.store = store
     }
 
@@ -22,7 +25,7 @@ public final class TrackingService: Sendable {
         guard !name.isEmpty else { throw WharfError.invalid("name", "an experiment needs a non-empty name") }
         try Self.validate(tags: tags, field: "tags")
         let given = try artifactLocation.flatMap { $0.isEmpty ? nil : try Self.resolve(artifactLocation: $0) }
-        let now = WallClock.millisecondsSinceEpoch()
+        let now = clock.milliseconds()
         let backend = self.backend
         return try await store.transaction { db in
             // The id is claimed first: that holds the counter row, so concurrent creators queue here and the
@@ -125,7 +128,7 @@ public final class TrackingService: Sendable {
     public func renameExperiment(_ id: String, to name: String) async throws {
         let name = name.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty else { throw WharfError.invalid("new_name", "an experiment needs a non-empty name") }
-        let now = WallClock.millisecondsSinceEpoch()
+        let now = clock.milliseconds()
         try await store.transaction { db in
             _ = try await Self.experimentStage(id, db: db)
             if let other = try await db.raw("SELECT experiment_id FROM experiments WHERE name = \(bind: name)").first(),
@@ -147,7 +150,7 @@ public final class TrackingService: Sendable {
 
     private func setExperimentStage(_ id: String, to stage: String) async throws {
         guard id != "0" || stage == "active" else { throw WharfError.invalid("experiment_id", "the Default experiment cannot be deleted") }
-        let now = WallClock.millisecondsSinceEpoch()
+        let now = clock.milliseconds()
         try await store.transaction { db in
             _ = try await Self.experimentStage(id, db: db)
             try await db.raw("UPDATE experiments SET lifecycle_stage = \(bind: stage), last_update_time = \(bind: now) WHERE experiment_id = \(bind: id)").run()
@@ -213,7 +216,7 @@ public final class TrackingService: Sendable {
         let name = runName.flatMap { $0.isEmpty ? nil : $0 }
             ?? tags.first(where: { $0.key == "mlflow.runName" })?.value
             ?? "run-\(runId.prefix(8))"
-        let start = startTime ?? WallClock.millisecondsSinceEpoch()
+        let start = startTime ?? clock.milliseconds()
         try await store.transaction { db in
             guard let row = try await db.raw("SELECT artifact_location, lifecycle_stage FROM experiments WHERE experiment_id = \(bind: experimentId)").first() else {
                 throw WharfError(.notFound, "experiment '\(experimentId)' does not exist", field: "experiment_id")

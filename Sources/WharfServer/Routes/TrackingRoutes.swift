@@ -55,6 +55,7 @@ struct TrackingRoutes {
     func register(on group: RouterGroup<WharfRequestContext>) {
         let tracking = platform.tracking
         let artifacts = platform.artifacts
+        let clock = platform.clock
 
         group.post("/experiments") { request, context in
             let body = try await request.decodeJSON(as: CreateExperiment.self, context: context)
@@ -131,7 +132,7 @@ struct TrackingRoutes {
         group.post("/runs/{id}/log") { request, context in
             let id = try context.parameters.require("id")
             let body = try await request.decodeJSON(as: LogBatch.self, context: context)
-            let now = WallClock.millisecondsSinceEpoch()
+            let now = clock.milliseconds()
             let metrics = (body.metrics ?? []).map { Metric(key: $0.key, value: $0.value, timestamp: $0.timestamp ?? now, step: $0.step ?? 0) }
             try await tracking.logBatch(runId: id, metrics: metrics, params: body.params ?? [], tags: body.tags ?? [])
             return Response(status: .noContent)
