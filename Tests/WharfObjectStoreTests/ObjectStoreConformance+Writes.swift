@@ -24,6 +24,8 @@ extension ObjectStoreConformance {
         #expect(head.headers == headers)
         #expect(head.metadata == ["city": "Zürich", "plain": "ascii"])
         #expect(try await store.getObject(bucket: bucket, key: "h", range: nil).info.headers == headers)
+        // Content-Encoding describes the stored bytes: they come back as stored, never inflated.
+        #expect(string(try await store.getObjectBytes(bucket: bucket, key: "h")) == "x")
         // A copy keeps them; a copy that replaces metadata replaces them too.
         _ = try await store.copyObject(from: ObjectLocation(bucket: bucket, key: "h"), to: ObjectLocation(bucket: bucket, key: "c"), metadata: .copy)
         #expect(try await store.headObject(bucket: bucket, key: "c").headers == headers)

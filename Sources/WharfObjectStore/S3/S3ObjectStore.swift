@@ -15,8 +15,17 @@ public final class S3ObjectStore: ObjectStore {
     /// Deadline of one attempt; a 16 MiB part must fit in it on a slow link.
     let requestTimeout: TimeAmount = .seconds(120)
 
-    /// Uses `client` when given (its owner shuts it down), else the process-wide shared client.
-    public init(configuration: S3Configuration, client: HTTPClient = .shared, logger: Logger = Logger(label: "wharf.objectstore.s3")) {
+    /// The process-wide client S3 stores use unless given one: `HTTPClient.shared`'s settings without
+    /// response decompression, so an object stored with `Content-Encoding: gzip` is read back as the
+    /// bytes stored (the shared client would inflate it, and fail on a HEAD's missing body).
+    public static let sharedClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.decompression = .disabled
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
+    /// Uses `client` when given (its owner shuts it down), else `sharedClient`.
+    public init(configuration: S3Configuration, client: HTTPClient = S3ObjectStore.sharedClient, logger: Logger = Logger(label: "wharf.objectstore.s3")) {
         self.configuration = configuration
         self.client = client
         self.logger = logger
