@@ -36,6 +36,10 @@ import WharfFrame
         let outcome = try TrainingRecipe(target: "app_complete_flag").train(train)
         let auc = ROCAUC.auc(scores: try outcome.artifact.predict(test), labels: labels)
         #expect(auc >= Self.xgboostAUC, "AUC \(auc) at Wharf's defaults against XGBoost's \(Self.xgboostAUC) at its own")
+        // The model file predicts the same bits, whatever the order of the input columns.
+        let reloaded = try ModelArtifact.decode(try outcome.artifact.encoded())
+        let shuffled = try test.select(Array(test.columnNames.reversed()))
+        #expect(try reloaded.predict(shuffled).map(\.bitPattern) == outcome.artifact.predict(test).map(\.bitPattern))
     }
 
     @Test func lightgbmDefaultsBeatLightGBMOnTheRealTable() throws {
