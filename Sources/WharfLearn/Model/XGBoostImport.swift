@@ -105,14 +105,20 @@ public enum XGBoostImport {
             }
         }
         var nodes = [Tree.Node](), bits = [UInt64]()
+        var hasParent = [Bool](repeating: false, count: count)
         for i in 0..<count {
             var node = Tree.Node()
             if left[i] < 0 {
                 node.value = Double(Float(conditions[i]))
             } else {
-                guard left[i] < count, right[i] >= 0, right[i] < count, indices[i] >= 0 else {
+                // A tree: children come after their parent, as XGBoost numbers them, and each node has one parent.
+                // A cycle would be followed forever and a shared child copied once per path when the forest is compiled.
+                guard left[i] > i, left[i] < count, right[i] > i, right[i] < count, left[i] != right[i],
+                      !hasParent[left[i]], !hasParent[right[i]], indices[i] >= 0, indices[i] <= Int(Int32.max) else {
                     throw LearnError(.invalidModel, "tree \(t) node \(i) has children out of range", field: "trees[\(t)]")
                 }
+                hasParent[left[i]] = true
+                hasParent[right[i]] = true
                 node.left = Int32(left[i])
                 node.right = Int32(right[i])
                 node.feature = Int32(indices[i])
