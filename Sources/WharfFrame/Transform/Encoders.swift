@@ -31,7 +31,7 @@ public struct OneHotEncoder: Transformer {
     }
 
     public func transform(_ frame: DataFrame) throws(FrameError) -> DataFrame {
-        try requireFitted(levels.count == columns.count)
+        try requireFitted(levels, for: columns)
         var f = frame
         for c in try frame.requireColumns(columns) {
             let known = levels[c.name]!
@@ -63,7 +63,7 @@ public struct OrdinalEncoder: Transformer {
     }
 
     public func transform(_ frame: DataFrame) throws(FrameError) -> DataFrame {
-        try requireFitted(levels.count == columns.count)
+        try requireFitted(levels, for: columns)
         var f = frame
         for c in try frame.requireColumns(columns) {
             var index: [String: Double] = [:]
@@ -90,7 +90,7 @@ public struct FrequencyEncoder: Transformer {
     }
 
     public func transform(_ frame: DataFrame) throws(FrameError) -> DataFrame {
-        try requireFitted(shares.count == columns.count)
+        try requireFitted(shares, for: columns)
         var f = frame
         for c in try frame.requireColumns(columns) {
             let s = shares[c.name]!
@@ -136,7 +136,7 @@ public struct TargetEncoder: Transformer {
     }
 
     public func transform(_ frame: DataFrame) throws(FrameError) -> DataFrame {
-        try requireFitted(encodings.count == columns.count)
+        try requireFitted(encodings, for: columns)
         var f = frame
         for c in try frame.requireColumns(columns) {
             let enc = encodings[c.name]!
@@ -188,7 +188,7 @@ public struct RareLevelMapper: Transformer {
     }
 
     public func transform(_ frame: DataFrame) throws(FrameError) -> DataFrame {
-        try requireFitted(kept.count == columns.count)
+        try requireFitted(kept, for: columns)
         var f = frame
         for c in try frame.requireColumns(columns) {
             let keep = kept[c.name]!

@@ -43,6 +43,7 @@ public struct Imputer: Transformer {
 
     public func transform(_ frame: DataFrame) throws(FrameError) -> DataFrame {
         try requireFitted(fitted)
+        try requireFitted(fills, for: columns)
         var f = frame
         for name in columns { f = try f.fillNull(name, with: fills[name]!) }
         return f
@@ -93,7 +94,7 @@ public struct StandardScaler: Transformer, Equatable {
     }
 
     public func transform(_ frame: DataFrame) throws(FrameError) -> DataFrame {
-        try requireFitted(means.count == columns.count)
+        try requireFitted(means.count == columns.count && deviations.count == columns.count)
         var f = frame
         for (j, c) in try frame.requireColumns(columns).enumerated() {
             let m = means[j], s = deviations[j]
@@ -127,7 +128,7 @@ public struct MinMaxScaler: Transformer {
     }
 
     public func transform(_ frame: DataFrame) throws(FrameError) -> DataFrame {
-        try requireFitted(minimums.count == columns.count)
+        try requireFitted(minimums, maximums, for: columns)
         var f = frame
         for c in try frame.requireColumns(columns) {
             let lo = minimums[c.name]!, hi = maximums[c.name]!

@@ -18,6 +18,11 @@ extension Transformer {
     func requireFitted(_ fitted: Bool) throws(FrameError) {
         if !fitted { throw FrameError(.invalidArgument, "\(Self.kind) is used before fit", field: Self.kind) }
     }
+
+    /// Throws unless every column has its learned value: a decoded model file may hold any keys.
+    func requireFitted<Learned>(_ learned: [String: Learned]..., for columns: [String]) throws(FrameError) {
+        try requireFitted(learned.allSatisfy { values in columns.allSatisfy { values[$0] != nil } })
+    }
 }
 
 /// An ordered list of transformers fitted in sequence, each on the previous one's output; serialises with a
