@@ -42,6 +42,15 @@ import Testing
         #expect(error?.code == .invalidModel)
     }
 
+    /// A one-output objective with num_class 5 gave one base margin for five outputs, and predict read past it.
+    @Test func oneOutputObjectiveWithClassesIsRefused() throws {
+        let text = String(decoding: model(left: [1, -1, -1], right: [2, -1, -1], indices: [1, 0, 0]), as: UTF8.self)
+            .replacingOccurrences(of: #""num_class":"0""#, with: #""num_class":"5""#)
+        #expect(text.contains(#""num_class":"5""#))
+        let error = #expect(throws: LearnError.self) { try XGBoostImport.load(json: Data(text.utf8)) }
+        #expect(error?.field == "num_class")
+    }
+
     /// A split feature index beyond Int32 trapped in the conversion.
     @Test func featureIndexBeyond32BitsIsRefused() {
         let error = #expect(throws: LearnError.self) {

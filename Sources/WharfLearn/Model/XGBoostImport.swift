@@ -48,6 +48,9 @@ public enum XGBoostImport {
             throw LearnError(.invalidModel, "XGBoost objective \(objectiveName) is not supported; supported: binary:logistic, reg:logistic, binary:logitraw, multi:softprob, multi:softmax, reg:squarederror",
                              field: "objective")
         }
+        guard base.count == outputCount else {
+            throw LearnError(.invalidModel, "objective \(objectiveName) has one output, but num_class is \(numClass)", field: "num_class")
+        }
         let treeInfo = (model["tree_info"] as? [Any])?.compactMap { int($0) } ?? []
         var trees = [Tree](), outputs = [Int32]()
         for (t, json) in jsonTrees.enumerated() {
